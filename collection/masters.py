@@ -1,0 +1,273 @@
+"""Load masters from a YAML (or JSON) file: ``rasid masters load FILE``.
+
+Loading is an idempotent upsert keyed by codes: the same file twice changes
+nothing; a changed file updates names and flags. Nothing is ever deleted (an
+entry missing from the file is left as it is), and nothing a posting relies on
+is recoded: changing the type of a used account, turning a used account into a
+group head, or moving a used bank account to another GL or fund is refused
+with ``MASTER_IN_USE``. The whole file loads in one transaction or not at all.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError, field_validator
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from collection.models import BankAccount
+from ledger.errors import RasidError, ValidationError
+from ledger.journal import SEGMENTS
+from ledger.models import ACCOUNT_PURPOSES, GlAccount, Tenant, VoucherLine
+from ledger.periods import ensure_financial_year
+from vouchers.models import VoucherNumberFormat
+from vouchers.numbering import check_format
+from vouchers.types import VOUCHER_TYPES
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SegmentIn(_In):
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=200)
+    active: bool = True
+    parent: str | None = None
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_as_text(cls, v):
+        return str(v) if isinstance(v, int) else v
+
+
+class AccountIn(_In):
+    glcode: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=200)
+    type: Literal["asset", "liability", "income", "expense", "equity"]
+    level: Literal["major", "minor", "detailed"] | None = None
+    parent: str | None = None
+    postable: bool | None = None
+    active: bool = True
+    purpose: Literal[ACCOUNT_PURPOSES] | None = None  # type: ignore[valid-type]
+
+    @field_validator("glcode", "parent", mode="before")
+    @classmethod
+    def _code_as_text(cls, v):
+        return str(v) if isinstance(v, int) else v
+
+
+class BankAccountIn(_In):
+    code: str = Field(min_length=1, max_length=32)
+    bank: str = Field(min_length=1, max_length=200)
+    branch: str = Field(min_length=1, max_length=200)
+    account_number: str = Field(pattern=r"^[0-9A-Za-z]{6,34}$")
+    ifsc: str = Field(pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")
+    account_type: Literal["current", "savings"] = "current"
+    fund: str
+    glcode: str
+    active: bool = True
+
+    @field_validator("account_number", "fund", "glcode", mode="before")
+    @classmethod
+    def _as_text(cls, v):
+        return str(v) if isinstance(v, int) else v
+
+
+class TenantIn(_In):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", max_length=64)
+    name: str
+    name_local: str | None = None
+    parent: str | None = None
+    address: str | None = None
+    active: bool = True
+    financial_years: list[str] = []
+    voucher_numbering: dict[str, str] = {}
+    funds: list[SegmentIn] = []
+    functions: list[SegmentIn] = []
+    functionaries: list[SegmentIn] = []
+    departments: list[SegmentIn] = []
+    fund_sources: list[SegmentIn] = []
+    accounts: list[AccountIn] = []
+    bank_accounts: list[BankAccountIn] = []
+
+
+class MastersFile(_In):
+    tenants: list[TenantIn]
+
+
+class LoadReport(Counter):
+    """Counts such as ``("accounts", "created")`` → 12."""
+
+    def summary(self) -> str:
+        sections = sorted({section for section, _ in self})
+        parts = []
+        for section in sections:
+            counts = ", ".join(f"{self[(section, what)]} {what}"
+                               for what in ("created", "updated", "unchanged") if self[(section, what)])
+            parts.append(f"{section}: {counts}")
+        return "; ".join(parts)
+
+
+def read_masters_file(path: str | Path) -> MastersFile:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValidationError(f"{path}: no such file", code="MASTERS_FILE_NOT_FOUND") from None
+    except yaml.YAMLError as exc:
+        raise ValidationError(f"{path}: not valid YAML/JSON: {exc}", code="MASTERS_INVALID") from None
+    return parse_masters(raw, source=str(path))
+
+
+def parse_masters(raw: object, *, source: str = "masters") -> MastersFile:
+    try:
+        return MastersFile.model_validate(raw)
+    except PydanticError as exc:
+        details = [{"code": "MASTERS_INVALID", "field": _path(err["loc"]), "message": err["msg"]}
+                   for err in exc.errors()]
+        first = details[0]
+        raise ValidationError(f"{source}: {first['field']}: {first['message']}"
+                              + (f" (and {len(details) - 1} more)" if len(details) > 1 else ""),
+                              code="MASTERS_INVALID", field=first["field"], details=details) from None
+
+
+def _path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_masters(session: Session, masters: MastersFile) -> LoadReport:
+    """Upsert every tenant of ``masters`` in the session's transaction."""
+    report = LoadReport()
+    for t_index, tenant in enumerate(masters.tenants):
+        where = f"tenants[{t_index}]"
+        _load_tenant(session, tenant, report)
+        for name, model in SEGMENTS:
+            plural = {"fund": "funds", "function": "functions", "functionary": "functionaries",
+                      "department": "departments", "fund_source": "fund_sources"}[name]
+            _load_segments(session, tenant.code, model, getattr(tenant, plural), plural, report)
+        _load_accounts(session, tenant.code, tenant.accounts, f"{where}.accounts", report)
+        for code in tenant.financial_years:
+            ensure_financial_year(session, tenant.code, code)
+        for vtype, fmt in tenant.voucher_numbering.items():
+            _load_number_format(session, tenant.code, vtype, fmt, f"{where}.voucher_numbering", report)
+        _load_bank_accounts(session, tenant.code, tenant.bank_accounts, f"{where}.bank_accounts", report)
+    session.flush()
+    return report
+
+
+def _apply(row, values: dict, report: LoadReport, section: str) -> None:
+    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    for key, value in changed.items():
+        setattr(row, key, value)
+    report[(section, "updated" if changed else "unchanged")] += 1
+
+
+def _load_tenant(session: Session, tenant: TenantIn, report: LoadReport) -> None:
+    if tenant.parent and session.get(Tenant, tenant.parent) is None:
+        raise ValidationError(f"tenant {tenant.code}: parent tenant {tenant.parent!r} is not defined "
+                              "(list the state tenant first)", code="MASTERS_INVALID", field="parent")
+    values = {"name": tenant.name, "name_local": tenant.name_local, "parent_id": tenant.parent,
+              "address": tenant.address, "active": tenant.active}
+    row = session.get(Tenant, tenant.code)
+    if row is None:
+        session.add(Tenant(id=tenant.code, **values))
+        session.flush()
+        report[("tenants", "created")] += 1
+    else:
+        _apply(row, values, report, "tenants")
+
+
+def _load_segments(session, tenant_id, model, items, section, report) -> None:
+    existing = {row.code: row for row in session.scalars(select(model).where(model.tenant_id == tenant_id))}
+    for item in items:
+        values = {"name": item.name, "active": item.active}
+        if hasattr(model, "parent_code"):
+            values["parent_code"] = item.parent
+        row = existing.get(item.code)
+        if row is None:
+            session.add(model(tenant_id=tenant_id, code=item.code, **values))
+            report[(section, "created")] += 1
+        else:
+            _apply(row, values, report, section)
+
+
+def _used(session: Session, column, value: int) -> bool:
+    return bool(session.scalar(select(exists().where(column == value))))
+
+
+def _load_accounts(session, tenant_id, items, where, report) -> None:
+    existing = {a.glcode: a for a in session.scalars(select(GlAccount).where(GlAccount.tenant_id == tenant_id))}
+    known = set(existing) | {a.glcode for a in items}
+    for i, item in enumerate(items):
+        if item.parent and item.parent not in known:
+            raise ValidationError(f"{where}[{i}]: parent GL code {item.parent!r} of {item.glcode} "
+                                  "is not in the chart of accounts", code="MASTERS_INVALID",
+                                  field=f"{where}[{i}].parent")
+        level = item.level or ("major" if len(item.glcode) <= 3 else
+                               "minor" if len(item.glcode) <= 5 else "detailed")
+        postable = item.postable if item.postable is not None else level == "detailed"
+        values = {"name": item.name, "type": item.type, "level": level, "parent_glcode": item.parent,
+                  "postable": postable, "active": item.active, "purpose": item.purpose}
+        row = existing.get(item.glcode)
+        if row is None:
+            session.add(GlAccount(tenant_id=tenant_id, glcode=item.glcode, **values))
+            report[("accounts", "created")] += 1
+            continue
+        recoding = (row.type != item.type) or (row.postable and not postable)
+        if recoding and _used(session, VoucherLine.gl_account_id, row.id):
+            raise RasidError(f"{where}[{i}]: GL code {item.glcode} is used by postings; its type "
+                             "cannot change and it cannot become a group head", code="MASTER_IN_USE",
+                             status=409, field=f"{where}[{i}]")
+        _apply(row, values, report, "accounts")
+
+
+def _load_number_format(session, tenant_id, vtype, fmt, where, report) -> None:
+    if vtype not in VOUCHER_TYPES:
+        raise ValidationError(f"{where}: unknown voucher type {vtype!r}; one of {sorted(VOUCHER_TYPES)}",
+                              code="MASTERS_INVALID", field=f"{where}.{vtype}")
+    check_format(fmt)
+    row = session.get(VoucherNumberFormat, (tenant_id, vtype))
+    if row is None:
+        session.add(VoucherNumberFormat(tenant_id=tenant_id, voucher_type=vtype, format=fmt))
+        report[("voucher_numbering", "created")] += 1
+    else:
+        _apply(row, {"format": fmt}, report, "voucher_numbering")
+
+
+def _load_bank_accounts(session, tenant_id, items, where, report) -> None:
+    from ledger.models import Fund
+
+    session.flush()
+    funds = {f.code: f.id for f in session.scalars(select(Fund).where(Fund.tenant_id == tenant_id))}
+    accounts = {a.glcode: a for a in session.scalars(select(GlAccount).where(GlAccount.tenant_id == tenant_id))}
+    existing = {b.code: b for b in session.scalars(select(BankAccount).where(BankAccount.tenant_id == tenant_id))}
+    for i, item in enumerate(items):
+        here = f"{where}[{i}]"
+        if item.fund not in funds:
+            raise ValidationError(f"{here}: fund {item.fund!r} is not defined", code="MASTERS_INVALID",
+                                  field=f"{here}.fund")
+        gl = accounts.get(item.glcode)
+        if gl is None or gl.type != "asset" or not gl.postable:
+            raise ValidationError(f"{here}: GL code {item.glcode!r} must be a detailed asset account "
+                                  "(the bank's own head)", code="MASTERS_INVALID", field=f"{here}.glcode")
+        values = {"bank_name": item.bank, "branch_name": item.branch,
+                  "account_number": item.account_number, "ifsc": item.ifsc,
+                  "account_type": item.account_type, "fund_id": funds[item.fund],
+                  "gl_account_id": gl.id, "active": item.active}
+        row = existing.get(item.code)
+        if row is None:
+            session.add(BankAccount(tenant_id=tenant_id, code=item.code, **values))
+            report[("bank_accounts", "created")] += 1
+            continue
+        moved = row.gl_account_id != gl.id or row.fund_id != funds[item.fund]
+        if moved and _used(session, VoucherLine.gl_account_id, row.gl_account_id):
+            raise RasidError(f"{here}: bank account {item.code} has postings; its GL code and fund "
+                             "cannot change", code="MASTER_IN_USE", status=409, field=here)
+        _apply(row, values, report, "bank_accounts")

@@ -1,0 +1,119 @@
+"""Recompute what the ledger keeps and report every difference.
+
+``rasid ledger check`` runs this: kept balances against the lines, every
+voucher's balance, each series' numbers (1..n without a gap) and hash chain.
+It never repairs anything: a difference is evidence, to be investigated.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from sqlalchemy import except_, func, select
+from sqlalchemy.orm import Session
+
+from ledger.journal import voucher_hash
+from ledger.models import LedgerBalance, Voucher, VoucherLine, VoucherSeries
+
+KEY = ("gl_account_id", "fund_id", "function_id", "functionary_id", "department_id", "fund_source_id")
+
+
+class Problem(NamedTuple):
+    kind: str      #: balance | voucher | sequence | chain
+    tenant_id: str
+    message: str
+
+
+def check_ledger(session: Session, tenant_id: str | None = None) -> list[Problem]:
+    problems = list(_balances(session, tenant_id))
+    problems += list(_vouchers(session, tenant_id))
+    problems += list(_chains(session, tenant_id))
+    return problems
+
+
+def _balances(session: Session, tenant_id: str | None) -> Iterator[Problem]:
+    lines = VoucherLine
+    from_lines = select(lines.tenant_id, lines.voucher_date, *(getattr(lines, k) for k in KEY),
+                        func.sum(lines.debit), func.sum(lines.credit))
+    kept = select(LedgerBalance.tenant_id, LedgerBalance.balance_date,
+                  *(getattr(LedgerBalance, k) for k in KEY), LedgerBalance.debit, LedgerBalance.credit)
+    if tenant_id:
+        from_lines = from_lines.where(lines.tenant_id == tenant_id)
+        kept = kept.where(LedgerBalance.tenant_id == tenant_id)
+    from_lines = from_lines.group_by(lines.tenant_id, lines.voucher_date, *(getattr(lines, k) for k in KEY))
+    for row in session.execute(except_(from_lines, kept)):
+        yield Problem("balance", row[0], f"kept balance of account id {row[2]} on {row[1]} differs "
+                      f"from its lines (lines say Dr {row[-2]} Cr {row[-1]} paise)")
+    for row in session.execute(except_(kept, from_lines)):
+        yield Problem("balance", row[0], f"kept balance of account id {row[2]} on {row[1]} "
+                      f"(Dr {row[-2]} Cr {row[-1]} paise) is not what its lines add up to")
+
+
+def _vouchers(session: Session, tenant_id: str | None) -> Iterator[Problem]:
+    totals = (select(VoucherLine.voucher_id, func.count().label("n"),
+                     func.sum(VoucherLine.debit).label("d"), func.sum(VoucherLine.credit).label("c"))
+              .group_by(VoucherLine.voucher_id).subquery())
+    query = (select(Voucher.tenant_id, Voucher.number, Voucher.total, Voucher.line_count,
+                    totals.c.n, totals.c.d, totals.c.c)
+             .outerjoin(totals, totals.c.voucher_id == Voucher.id)
+             .where((totals.c.n.is_(None)) | (totals.c.n != Voucher.line_count)
+                    | (totals.c.d != totals.c.c) | (totals.c.d != Voucher.total)))
+    if tenant_id:
+        query = query.where(Voucher.tenant_id == tenant_id)
+    for tenant, number, total, count, n, d, c in session.execute(query):
+        yield Problem("voucher", tenant, f"voucher {number} declares {count} lines and {total} paise "
+                      f"but has {n or 0} lines, Dr {d or 0}, Cr {c or 0}")
+    orphans = (select(VoucherLine.tenant_id, VoucherLine.voucher_id)
+               .outerjoin(Voucher, Voucher.id == VoucherLine.voucher_id)
+               .where(Voucher.id.is_(None)).distinct())
+    for tenant, voucher_id in session.execute(orphans):
+        yield Problem("voucher", tenant, f"lines of voucher id {voucher_id} have no header")
+
+
+def _chains(session: Session, tenant_id: str | None) -> Iterator[Problem]:
+    series_query = select(VoucherSeries).order_by(VoucherSeries.id)
+    if tenant_id:
+        series_query = series_query.where(VoucherSeries.tenant_id == tenant_id)
+    for series in session.scalars(series_query).all():
+        yield from _chain(session, series)
+
+
+def _chain(session: Session, series: VoucherSeries) -> Iterator[Problem]:
+    label = f"series {series.voucher_type} of {series.tenant_id} (id {series.id})"
+    vouchers = session.execute(
+        select(Voucher.__table__).where(Voucher.series_id == series.id).order_by(Voucher.seq)
+        .execution_options(yield_per=1000)).mappings()
+    expected_seq, prev_hash = 1, ""
+    batch: list[dict] = []
+    for header in vouchers:
+        batch.append(dict(header))
+        if len(batch) == 1000:
+            expected_seq, prev_hash = yield from _check_batch(session, label, series, batch,
+                                                              expected_seq, prev_hash)
+            batch = []
+    if batch:
+        expected_seq, prev_hash = yield from _check_batch(session, label, series, batch,
+                                                          expected_seq, prev_hash)
+    if series.last_seq != expected_seq - 1 or series.last_hash != prev_hash:
+        yield Problem("chain", series.tenant_id, f"{label}: head says #{series.last_seq} but the "
+                      f"vouchers end at #{expected_seq - 1} or with another hash")
+
+
+def _check_batch(session, label, series, batch, expected_seq, prev_hash):
+    ids = [h["id"] for h in batch]
+    lines: dict[int, list[dict]] = {i: [] for i in ids}
+    for line in session.execute(select(VoucherLine.__table__).where(VoucherLine.voucher_id.in_(ids))
+                                .order_by(VoucherLine.voucher_id, VoucherLine.line_no)).mappings():
+        lines[line["voucher_id"]].append(dict(line))
+    for header in batch:
+        if header["seq"] != expected_seq:
+            yield Problem("sequence", series.tenant_id,
+                          f"{label}: expected #{expected_seq}, found #{header['seq']} ({header['number']})")
+        if header["prev_hash"] != prev_hash:
+            yield Problem("chain", series.tenant_id,
+                          f"{label}: {header['number']} does not link to the voucher before it")
+        if voucher_hash(header, lines[header["id"]]) != header["hash"]:
+            yield Problem("chain", series.tenant_id,
+                          f"{label}: {header['number']}'s content no longer matches its hash")
+        expected_seq, prev_hash = header["seq"] + 1, header["hash"]
+    return expected_seq, prev_hash

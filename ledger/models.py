@@ -1,0 +1,281 @@
+"""Ledger tables: tenants, chart of accounts, segments, periods and the journal.
+
+Every business row carries ``tenant_id`` and every key includes it. Lines point
+at their masters through composite ``(tenant_id, id)`` foreign keys, so the
+database itself refuses a line of one ULB that names another ULB's account.
+
+The journal's invariants are not in this file: they are triggers and
+constraints installed by the migrations (see ``ledger/triggers.py``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, ForeignKeyConstraint, Index,
+    Integer, String, Text, UniqueConstraint, func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ledger.db import Base, BigId
+
+ACCOUNT_TYPES = ("asset", "liability", "income", "expense", "equity")
+ACCOUNT_LEVELS = ("major", "minor", "detailed")
+ACCOUNT_PURPOSES = (
+    "cash_in_hand", "cheque_in_hand", "cash_in_transit", "bank", "card_clearing",
+    "gateway_clearing", "advance", "receivable", "payable", "rebate", "penalty", "other",
+)
+PERIOD_STATUSES = ("open", "closed")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Tenant(Base):
+    """A ULB (``pb.amritsar``) or a state-level tenant (``pb``) that covers its ULBs."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_local: Mapped[str | None] = mapped_column(String(200))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("tenants.id"))
+    address: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class _Segment:
+    """Columns shared by the five segments that every ledger line carries."""
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+def _segment_args(table: str) -> tuple:
+    return (UniqueConstraint("tenant_id", "code"), UniqueConstraint("tenant_id", "id"))
+
+
+class Fund(_Segment, Base):
+    __tablename__ = "funds"
+    __table_args__ = _segment_args("funds")
+
+
+class Function(_Segment, Base):
+    """An NMAM function (what the money is for: water supply, roads, ...)."""
+
+    __tablename__ = "functions"
+    __table_args__ = _segment_args("functions")
+    parent_code: Mapped[str | None] = mapped_column(String(32))
+
+
+class Functionary(_Segment, Base):
+    __tablename__ = "functionaries"
+    __table_args__ = _segment_args("functionaries")
+
+
+class Department(_Segment, Base):
+    __tablename__ = "departments"
+    __table_args__ = _segment_args("departments")
+
+
+class FundSource(_Segment, Base):
+    __tablename__ = "fund_sources"
+    __table_args__ = _segment_args("fund_sources")
+
+
+class GlAccount(Base):
+    """One head of the chart of accounts, in NMAM's major/minor/detailed structure."""
+
+    __tablename__ = "gl_accounts"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "glcode"),
+        UniqueConstraint("tenant_id", "id"),
+        CheckConstraint(_in("type", ACCOUNT_TYPES), name="type"),
+        CheckConstraint(_in("level", ACCOUNT_LEVELS), name="level"),
+        CheckConstraint(f"purpose IS NULL OR {_in('purpose', ACCOUNT_PURPOSES)}", name="purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    glcode: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    parent_glcode: Mapped[str | None] = mapped_column(String(32))
+    postable: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    purpose: Mapped[str | None] = mapped_column(String(32))
+
+
+class FinancialYear(Base):
+    """April to March, e.g. ``2026-27``."""
+
+    __tablename__ = "financial_years"
+    __table_args__ = (UniqueConstraint("tenant_id", "code"), UniqueConstraint("tenant_id", "id"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    code: Mapped[str] = mapped_column(String(7))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+
+
+class Period(Base):
+    """A calendar month of a financial year; closed periods refuse postings (in the database)."""
+
+    __tablename__ = "periods"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "code"),
+        UniqueConstraint("tenant_id", "id"),
+        ForeignKeyConstraint(["tenant_id", "financial_year_id"],
+                             ["financial_years.tenant_id", "financial_years.id"]),
+        CheckConstraint(_in("status", PERIOD_STATUSES), name="status"),
+        CheckConstraint("start_date <= end_date", name="dates"),
+        Index("ix_periods_tenant_dates", "tenant_id", "start_date"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    financial_year_id: Mapped[int] = mapped_column(BigInteger)
+    code: Mapped[str] = mapped_column(String(7))  # 2026-04
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    changed_by: Mapped[str | None] = mapped_column(String(100))
+    changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class VoucherSeries(Base):
+    """The counter and hash-chain head of one numbering series (tenant × type × year).
+
+    Only the voucher insert trigger advances it, so a number is consumed exactly
+    when a voucher with that number exists: gapless by construction.
+    """
+
+    __tablename__ = "voucher_series"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "voucher_type", "financial_year_id"),
+        ForeignKeyConstraint(["tenant_id", "financial_year_id"],
+                             ["financial_years.tenant_id", "financial_years.id"]),
+        CheckConstraint("last_seq >= 0", name="last_seq"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    voucher_type: Mapped[str] = mapped_column(String(16))
+    financial_year_id: Mapped[int] = mapped_column(BigInteger)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Voucher(Base):
+    """A posted voucher header. Immutable once inserted (triggers refuse UPDATE/DELETE).
+
+    The header is inserted *after* its lines: its insert trigger is the one
+    moment the database checks the whole voucher (balance, line count, period,
+    series, hash link) and keeps the balances, on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "vouchers"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number"),
+        UniqueConstraint("series_id", "seq"),
+        UniqueConstraint("tenant_id", "idempotency_key"),
+        UniqueConstraint("reversal_of_id"),
+        UniqueConstraint("tenant_id", "id"),
+        ForeignKeyConstraint(["tenant_id", "period_id"], ["periods.tenant_id", "periods.id"]),
+        ForeignKeyConstraint(["tenant_id", "reversal_of_id"], ["vouchers.tenant_id", "vouchers.id"]),
+        CheckConstraint("total > 0", name="total"),
+        CheckConstraint("line_count >= 2", name="line_count"),
+        CheckConstraint("seq > 0", name="seq"),
+        Index("ix_vouchers_tenant_date", "tenant_id", "voucher_date"),
+        Index("ix_vouchers_tenant_source", "tenant_id", "source_ref"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    voucher_type: Mapped[str] = mapped_column(String(16))
+    series_id: Mapped[int] = mapped_column(ForeignKey("voucher_series.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    number: Mapped[str] = mapped_column(String(64))
+    voucher_date: Mapped[dt.date] = mapped_column(Date)
+    period_id: Mapped[int] = mapped_column(BigInteger)
+    narration: Mapped[str | None] = mapped_column(Text)
+    source_ref: Mapped[str | None] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    request_digest: Mapped[str] = mapped_column(String(64))
+    reversal_of_id: Mapped[int | None] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(BigInteger)
+    line_count: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True),
+                                                    server_default=func.current_timestamp())
+
+
+class VoucherLine(Base):
+    """One side of a posting: a GL code, the five segments, and a debit xor a credit in paise."""
+
+    __tablename__ = "voucher_lines"
+    __table_args__ = (
+        UniqueConstraint("voucher_id", "line_no"),
+        # Deferred: lines are inserted before their header (see Voucher).
+        ForeignKeyConstraint(["tenant_id", "voucher_id"], ["vouchers.tenant_id", "vouchers.id"],
+                             deferrable=True, initially="DEFERRED"),
+        ForeignKeyConstraint(["tenant_id", "gl_account_id"], ["gl_accounts.tenant_id", "gl_accounts.id"]),
+        ForeignKeyConstraint(["tenant_id", "fund_id"], ["funds.tenant_id", "funds.id"]),
+        ForeignKeyConstraint(["tenant_id", "function_id"], ["functions.tenant_id", "functions.id"]),
+        ForeignKeyConstraint(["tenant_id", "functionary_id"],
+                             ["functionaries.tenant_id", "functionaries.id"]),
+        ForeignKeyConstraint(["tenant_id", "department_id"], ["departments.tenant_id", "departments.id"]),
+        ForeignKeyConstraint(["tenant_id", "fund_source_id"], ["fund_sources.tenant_id", "fund_sources.id"]),
+        CheckConstraint("debit >= 0 AND credit >= 0", name="not_negative"),
+        CheckConstraint("(debit > 0 AND credit = 0) OR (credit > 0 AND debit = 0)", name="one_side"),
+        Index("ix_voucher_lines_account_date", "tenant_id", "gl_account_id", "voucher_date"),
+        # For the recode guards: "is this master used by any posting?"
+        *(Index(f"ix_voucher_lines_{c}", c) for c in (
+            "fund_id", "function_id", "functionary_id", "department_id", "fund_source_id")),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    voucher_id: Mapped[int] = mapped_column(BigInteger)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    voucher_date: Mapped[dt.date] = mapped_column(Date)
+    gl_account_id: Mapped[int] = mapped_column(BigInteger)
+    fund_id: Mapped[int] = mapped_column(BigInteger)
+    function_id: Mapped[int] = mapped_column(BigInteger)
+    functionary_id: Mapped[int] = mapped_column(BigInteger)
+    department_id: Mapped[int] = mapped_column(BigInteger)
+    fund_source_id: Mapped[int] = mapped_column(BigInteger)
+    debit: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit: Mapped[int] = mapped_column(BigInteger, default=0)
+    narration: Mapped[str | None] = mapped_column(Text)
+
+
+class LedgerBalance(Base):
+    """Kept daily totals per account and segment combination.
+
+    Maintained by the voucher insert trigger in the posting's own transaction,
+    so a trial balance reads O(accounts × days) rows, never every line;
+    ``rasid ledger check`` recomputes them from the lines.
+    """
+
+    __tablename__ = "ledger_balances"
+    __table_args__ = (Index("ix_ledger_balances_account", "tenant_id", "gl_account_id", "balance_date"),)
+
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    balance_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    gl_account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    fund_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    function_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    functionary_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    department_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    fund_source_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    debit: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit: Mapped[int] = mapped_column(BigInteger, default=0)

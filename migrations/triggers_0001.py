@@ -1,0 +1,363 @@
+"""Triggers of revision 0001: the ledger invariants, enforced by the database.
+
+Kept beside the revision that installs them (and frozen with it): a later
+change to a trigger is a new revision, never an edit here.
+
+How a voucher is checked: its lines are inserted first (their foreign key to
+the header is deferred), then the header. The header's BEFORE INSERT trigger
+sees all lines and refuses the voucher unless
+
+* Σ debit = Σ credit = the header's total and the line count matches (1),
+* every account is active and postable, every segment active (4),
+* its period is open (5),
+* it takes exactly the next number of its series and links to the series'
+  last hash (8);
+
+its AFTER INSERT trigger adds the lines to the kept daily balances (7) and
+advances the series. Lines and headers refuse UPDATE and DELETE (3); a line
+cannot be added to a header that already exists (3). CHECK constraints on the
+table keep each line one-sided (2). Idempotency (6) is a unique key.
+"""
+from __future__ import annotations
+
+SEGMENT_TABLES = ("funds", "functions", "functionaries", "departments", "fund_sources")
+SEGMENT_COLUMNS = ("fund_id", "function_id", "functionary_id", "department_id", "fund_source_id")
+KEY = "gl_account_id, fund_id, function_id, functionary_id, department_id, fund_source_id"
+
+_INACTIVE_SEGMENT = " OR ".join(
+    f"EXISTS (SELECT 1 FROM {table} m WHERE m.id = l.{column} AND NOT m.active)"
+    for table, column in zip(SEGMENT_TABLES, SEGMENT_COLUMNS)
+)
+
+# Reversal lines must be the mirror of the original's, key by key.
+_NOT_A_MIRROR = f"""
+    SELECT 1 FROM (
+        SELECT {KEY}, SUM(debit) - SUM(credit) AS net FROM voucher_lines
+         WHERE voucher_id = NEW.reversal_of_id GROUP BY {KEY}
+        EXCEPT
+        SELECT {KEY}, SUM(credit) - SUM(debit) AS net FROM voucher_lines
+         WHERE voucher_id = NEW.id GROUP BY {KEY}
+    ) AS a
+    UNION ALL
+    SELECT 1 FROM (
+        SELECT {KEY}, SUM(credit) - SUM(debit) AS net FROM voucher_lines
+         WHERE voucher_id = NEW.id GROUP BY {KEY}
+        EXCEPT
+        SELECT {KEY}, SUM(debit) - SUM(credit) AS net FROM voucher_lines
+         WHERE voucher_id = NEW.reversal_of_id GROUP BY {KEY}
+    ) AS b
+"""
+
+_KEEP_BALANCES = f"""
+    INSERT INTO ledger_balances (tenant_id, balance_date, {KEY}, debit, credit)
+    SELECT NEW.tenant_id, NEW.voucher_date, {KEY}, SUM(debit), SUM(credit)
+      FROM voucher_lines WHERE voucher_id = NEW.id
+     GROUP BY {KEY}
+     ORDER BY {KEY}
+    ON CONFLICT (tenant_id, balance_date, {KEY})
+    DO UPDATE SET debit = ledger_balances.debit + excluded.debit,
+                  credit = ledger_balances.credit + excluded.credit
+"""
+
+# Masters whose identity a posting relies on: their code (and an account's type)
+# cannot change once a line uses them.
+_RECODE_GUARDS = (
+    ("gl_accounts", "gl_account_id", "NEW.glcode <> OLD.glcode OR NEW.type <> OLD.type "
+                                     "OR NEW.tenant_id <> OLD.tenant_id"),
+) + tuple(
+    (table, column, "NEW.code <> OLD.code OR NEW.tenant_id <> OLD.tenant_id")
+    for table, column in zip(SEGMENT_TABLES, SEGMENT_COLUMNS)
+)
+
+TRIGGERS: list[tuple[str, str]] = [
+    ("ledger_lines_before_insert", "voucher_lines"),
+    ("ledger_lines_append_only", "voucher_lines"),
+    ("ledger_lines_no_delete", "voucher_lines"),
+    ("ledger_lines_no_truncate", "voucher_lines"),
+    ("ledger_vouchers_before_insert", "vouchers"),
+    ("ledger_vouchers_after_insert", "vouchers"),
+    ("ledger_vouchers_append_only", "vouchers"),
+    ("ledger_vouchers_no_delete", "vouchers"),
+    ("ledger_vouchers_no_truncate", "vouchers"),
+    ("ledger_series_guard_insert", "voucher_series"),
+    ("ledger_series_guard_update", "voucher_series"),
+    ("ledger_series_no_delete", "voucher_series"),
+    ("ledger_balances_guard", "ledger_balances"),
+    ("ledger_periods_guard", "periods"),
+] + [(f"master_{table}_recode_guard", table) for table, _, _ in _RECODE_GUARDS]
+
+POSTGRESQL_FUNCTIONS = [
+    "ledger_refuse_change", "ledger_lines_before_insert", "ledger_vouchers_before_insert",
+    "ledger_vouchers_after_insert", "ledger_series_guard", "ledger_balances_guard",
+    "ledger_periods_guard",
+] + [f"master_{table}_recode_guard" for table, _, _ in _RECODE_GUARDS]
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+POSTGRESQL_TRIGGERS: list[str] = [
+    """
+    CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'LEDGER_APPEND_ONLY: % is append-only; post a reversal instead', TG_TABLE_NAME
+            USING ERRCODE = 'integrity_constraint_violation';
+    END $$
+    """,
+    """
+    CREATE FUNCTION ledger_lines_before_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM vouchers WHERE id = NEW.voucher_id) THEN
+            RAISE EXCEPTION 'LEDGER_APPEND_ONLY: voucher % is posted; its lines cannot change',
+                NEW.voucher_id USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END $$
+    """,
+    "CREATE TRIGGER ledger_lines_before_insert BEFORE INSERT ON voucher_lines "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_lines_before_insert()",
+    "CREATE TRIGGER ledger_lines_append_only BEFORE UPDATE ON voucher_lines "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
+    "CREATE TRIGGER ledger_lines_no_delete BEFORE DELETE ON voucher_lines "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
+    "CREATE TRIGGER ledger_lines_no_truncate BEFORE TRUNCATE ON voucher_lines "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
+    f"""
+    CREATE FUNCTION ledger_vouchers_before_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        fy bigint;
+        n integer;
+        d bigint;
+        c bigint;
+        stray integer;
+    BEGIN
+        SELECT p.financial_year_id INTO fy FROM periods p
+         WHERE p.id = NEW.period_id AND p.tenant_id = NEW.tenant_id AND p.status = 'open'
+           AND NEW.voucher_date BETWEEN p.start_date AND p.end_date;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'LEDGER_PERIOD_CLOSED: no open period of % contains %',
+                NEW.tenant_id, NEW.voucher_date USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        PERFORM 1 FROM voucher_series s
+         WHERE s.id = NEW.series_id AND s.tenant_id = NEW.tenant_id
+           AND s.voucher_type = NEW.voucher_type AND s.financial_year_id = fy
+           AND s.last_seq + 1 = NEW.seq AND s.last_hash = NEW.prev_hash;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'LEDGER_SEQUENCE_BROKEN: % is not the next number of its series',
+                NEW.number USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        SELECT count(*), coalesce(sum(debit), 0), coalesce(sum(credit), 0),
+               count(*) FILTER (WHERE tenant_id <> NEW.tenant_id OR voucher_date <> NEW.voucher_date)
+          INTO n, d, c, stray FROM voucher_lines WHERE voucher_id = NEW.id;
+        IF n <> NEW.line_count OR stray > 0 THEN
+            RAISE EXCEPTION 'LEDGER_LINES_MISMATCH: voucher % declares % lines, has % (% stray)',
+                NEW.number, NEW.line_count, n, stray USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF d <> c OR d <> NEW.total THEN
+            RAISE EXCEPTION 'LEDGER_UNBALANCED: voucher % debits % paise, credits % paise',
+                NEW.number, d, c USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF EXISTS (SELECT 1 FROM voucher_lines l JOIN gl_accounts a ON a.id = l.gl_account_id
+                    WHERE l.voucher_id = NEW.id AND NOT (a.active AND a.postable)) THEN
+            RAISE EXCEPTION 'LEDGER_ACCOUNT_NOT_POSTABLE: voucher % posts to an inactive or group account',
+                NEW.number USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF EXISTS (SELECT 1 FROM voucher_lines l WHERE l.voucher_id = NEW.id AND ({_INACTIVE_SEGMENT})) THEN
+            RAISE EXCEPTION 'LEDGER_SEGMENT_INACTIVE: voucher % uses an inactive segment',
+                NEW.number USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF NEW.reversal_of_id IS NOT NULL AND EXISTS ({_NOT_A_MIRROR}) THEN
+            RAISE EXCEPTION 'LEDGER_REVERSAL_MISMATCH: voucher % is not the mirror of the voucher it reverses',
+                NEW.number USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END $$
+    """,
+    "CREATE TRIGGER ledger_vouchers_before_insert BEFORE INSERT ON vouchers "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_vouchers_before_insert()",
+    f"""
+    CREATE FUNCTION ledger_vouchers_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        {_KEEP_BALANCES};
+        UPDATE voucher_series SET last_seq = NEW.seq, last_hash = NEW.hash WHERE id = NEW.series_id;
+        RETURN NULL;
+    END $$
+    """,
+    "CREATE TRIGGER ledger_vouchers_after_insert AFTER INSERT ON vouchers "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_vouchers_after_insert()",
+    "CREATE TRIGGER ledger_vouchers_append_only BEFORE UPDATE ON vouchers "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
+    "CREATE TRIGGER ledger_vouchers_no_delete BEFORE DELETE ON vouchers "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
+    "CREATE TRIGGER ledger_vouchers_no_truncate BEFORE TRUNCATE ON vouchers "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
+    """
+    CREATE FUNCTION ledger_series_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            IF NEW.last_seq <> 0 OR NEW.last_hash <> '' THEN
+                RAISE EXCEPTION 'LEDGER_SEQUENCE_BROKEN: a series starts at zero'
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN NEW;
+        END IF;
+        IF TG_OP = 'DELETE' THEN
+            RAISE EXCEPTION 'LEDGER_APPEND_ONLY: numbering series are never deleted'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF NEW.id <> OLD.id OR NEW.tenant_id <> OLD.tenant_id OR NEW.voucher_type <> OLD.voucher_type
+           OR NEW.financial_year_id <> OLD.financial_year_id OR NEW.last_seq <> OLD.last_seq + 1
+           OR NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.series_id = NEW.id
+                           AND v.seq = NEW.last_seq AND v.hash = NEW.last_hash) THEN
+            RAISE EXCEPTION 'LEDGER_SEQUENCE_BROKEN: a series advances only when its next voucher is posted'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END $$
+    """,
+    "CREATE TRIGGER ledger_series_guard_insert BEFORE INSERT ON voucher_series "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_series_guard()",
+    "CREATE TRIGGER ledger_series_guard_update BEFORE UPDATE ON voucher_series "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_series_guard()",
+    "CREATE TRIGGER ledger_series_no_delete BEFORE DELETE ON voucher_series "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_series_guard()",
+    # Kept balances change only from inside the voucher trigger (depth 2), never directly.
+    """
+    CREATE FUNCTION ledger_balances_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF pg_trigger_depth() < 2 THEN
+            RAISE EXCEPTION 'LEDGER_APPEND_ONLY: kept balances change only by posting vouchers'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END $$
+    """,
+    "CREATE TRIGGER ledger_balances_guard BEFORE INSERT OR UPDATE OR DELETE ON ledger_balances "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_balances_guard()",
+    """
+    CREATE FUNCTION ledger_periods_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF NEW.start_date <> OLD.start_date OR NEW.end_date <> OLD.end_date
+           OR NEW.tenant_id <> OLD.tenant_id OR NEW.financial_year_id <> OLD.financial_year_id
+           OR NEW.code <> OLD.code THEN
+            RAISE EXCEPTION 'MASTER_IN_USE: a period''s dates never change; only its status does'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END $$
+    """,
+    "CREATE TRIGGER ledger_periods_guard BEFORE UPDATE ON periods "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_periods_guard()",
+]
+for _table, _column, _changed in _RECODE_GUARDS:
+    POSTGRESQL_TRIGGERS += [
+        f"""
+        CREATE FUNCTION master_{_table}_recode_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF ({_changed}) AND EXISTS (SELECT 1 FROM voucher_lines WHERE {_column} = OLD.id) THEN
+                RAISE EXCEPTION 'MASTER_IN_USE: % % is used by postings; it cannot be recoded',
+                    TG_TABLE_NAME, OLD.id USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN NEW;
+        END $$
+        """,
+        f"CREATE TRIGGER master_{_table}_recode_guard BEFORE UPDATE ON {_table} "
+        f"FOR EACH ROW EXECUTE FUNCTION master_{_table}_recode_guard()",
+    ]
+
+
+# --------------------------------------------------------------------------- SQLite
+
+def _sqlite_refuse(name: str, when: str, table: str, message: str) -> str:
+    return (f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END")
+
+
+SQLITE_TRIGGERS: list[str] = [
+    """
+    CREATE TRIGGER ledger_lines_before_insert BEFORE INSERT ON voucher_lines FOR EACH ROW
+    WHEN EXISTS (SELECT 1 FROM vouchers WHERE id = NEW.voucher_id)
+    BEGIN SELECT RAISE(ABORT, 'LEDGER_APPEND_ONLY: the voucher is posted; its lines cannot change'); END
+    """,
+    _sqlite_refuse("ledger_lines_append_only", "BEFORE UPDATE", "voucher_lines",
+                   "LEDGER_APPEND_ONLY: voucher_lines is append-only; post a reversal instead"),
+    _sqlite_refuse("ledger_lines_no_delete", "BEFORE DELETE", "voucher_lines",
+                   "LEDGER_APPEND_ONLY: voucher_lines is append-only; post a reversal instead"),
+    f"""
+    CREATE TRIGGER ledger_vouchers_before_insert BEFORE INSERT ON vouchers FOR EACH ROW
+    BEGIN
+        SELECT RAISE(ABORT, 'LEDGER_PERIOD_CLOSED: no open period contains the voucher date')
+         WHERE NOT EXISTS (SELECT 1 FROM periods p
+                            WHERE p.id = NEW.period_id AND p.tenant_id = NEW.tenant_id
+                              AND p.status = 'open'
+                              AND NEW.voucher_date BETWEEN p.start_date AND p.end_date);
+        SELECT RAISE(ABORT, 'LEDGER_SEQUENCE_BROKEN: not the next number of its series')
+         WHERE NOT EXISTS (SELECT 1 FROM voucher_series s JOIN periods p ON p.id = NEW.period_id
+                            WHERE s.id = NEW.series_id AND s.tenant_id = NEW.tenant_id
+                              AND s.voucher_type = NEW.voucher_type
+                              AND s.financial_year_id = p.financial_year_id
+                              AND s.last_seq + 1 = NEW.seq AND s.last_hash = NEW.prev_hash);
+        SELECT RAISE(ABORT, 'LEDGER_LINES_MISMATCH: the voucher does not have the lines it declares')
+          FROM (SELECT count(*) AS n,
+                       coalesce(sum(CASE WHEN tenant_id <> NEW.tenant_id
+                                          OR voucher_date <> NEW.voucher_date THEN 1 ELSE 0 END), 0)
+                       AS stray
+                  FROM voucher_lines WHERE voucher_id = NEW.id)
+         WHERE n <> NEW.line_count OR stray > 0;
+        SELECT RAISE(ABORT, 'LEDGER_UNBALANCED: debits do not equal credits')
+          FROM (SELECT coalesce(sum(debit), 0) AS d, coalesce(sum(credit), 0) AS c
+                  FROM voucher_lines WHERE voucher_id = NEW.id)
+         WHERE d <> c OR d <> NEW.total;
+        SELECT RAISE(ABORT, 'LEDGER_ACCOUNT_NOT_POSTABLE: posting to an inactive or group account')
+         WHERE EXISTS (SELECT 1 FROM voucher_lines l JOIN gl_accounts a ON a.id = l.gl_account_id
+                        WHERE l.voucher_id = NEW.id AND NOT (a.active AND a.postable));
+        SELECT RAISE(ABORT, 'LEDGER_SEGMENT_INACTIVE: posting with an inactive segment')
+         WHERE EXISTS (SELECT 1 FROM voucher_lines l WHERE l.voucher_id = NEW.id AND ({_INACTIVE_SEGMENT}));
+        SELECT RAISE(ABORT, 'LEDGER_REVERSAL_MISMATCH: not the mirror of the voucher it reverses')
+         WHERE NEW.reversal_of_id IS NOT NULL AND EXISTS ({_NOT_A_MIRROR});
+    END
+    """,
+    f"""
+    CREATE TRIGGER ledger_vouchers_after_insert AFTER INSERT ON vouchers FOR EACH ROW
+    BEGIN
+        {_KEEP_BALANCES};
+        UPDATE voucher_series SET last_seq = NEW.seq, last_hash = NEW.hash WHERE id = NEW.series_id;
+    END
+    """,
+    _sqlite_refuse("ledger_vouchers_append_only", "BEFORE UPDATE", "vouchers",
+                   "LEDGER_APPEND_ONLY: vouchers is append-only; post a reversal instead"),
+    _sqlite_refuse("ledger_vouchers_no_delete", "BEFORE DELETE", "vouchers",
+                   "LEDGER_APPEND_ONLY: vouchers is append-only; post a reversal instead"),
+    """
+    CREATE TRIGGER ledger_series_guard_insert BEFORE INSERT ON voucher_series FOR EACH ROW
+    WHEN NEW.last_seq <> 0 OR NEW.last_hash <> ''
+    BEGIN SELECT RAISE(ABORT, 'LEDGER_SEQUENCE_BROKEN: a series starts at zero'); END
+    """,
+    """
+    CREATE TRIGGER ledger_series_guard_update BEFORE UPDATE ON voucher_series FOR EACH ROW
+    WHEN NEW.id <> OLD.id OR NEW.tenant_id <> OLD.tenant_id OR NEW.voucher_type <> OLD.voucher_type
+      OR NEW.financial_year_id <> OLD.financial_year_id OR NEW.last_seq <> OLD.last_seq + 1
+      OR NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.series_id = NEW.id
+                      AND v.seq = NEW.last_seq AND v.hash = NEW.last_hash)
+    BEGIN SELECT RAISE(ABORT, 'LEDGER_SEQUENCE_BROKEN: a series advances only when its next voucher is posted'); END
+    """,
+    _sqlite_refuse("ledger_series_no_delete", "BEFORE DELETE", "voucher_series",
+                   "LEDGER_APPEND_ONLY: numbering series are never deleted"),
+    # SQLite cannot tell a trigger's write from a direct one, so kept balances
+    # refuse deletion only; `rasid ledger check` detects any other tampering.
+    _sqlite_refuse("ledger_balances_guard", "BEFORE DELETE", "ledger_balances",
+                   "LEDGER_APPEND_ONLY: kept balances change only by posting vouchers"),
+    """
+    CREATE TRIGGER ledger_periods_guard BEFORE UPDATE ON periods FOR EACH ROW
+    WHEN NEW.start_date <> OLD.start_date OR NEW.end_date <> OLD.end_date
+      OR NEW.tenant_id <> OLD.tenant_id OR NEW.financial_year_id <> OLD.financial_year_id
+      OR NEW.code <> OLD.code
+    BEGIN SELECT RAISE(ABORT, 'MASTER_IN_USE: a period''s dates never change; only its status does'); END
+    """,
+]
+for _table, _column, _changed in _RECODE_GUARDS:
+    SQLITE_TRIGGERS.append(f"""
+    CREATE TRIGGER master_{_table}_recode_guard BEFORE UPDATE ON {_table} FOR EACH ROW
+    WHEN ({_changed}) AND EXISTS (SELECT 1 FROM voucher_lines WHERE {_column} = OLD.id)
+    BEGIN SELECT RAISE(ABORT, 'MASTER_IN_USE: used by postings; it cannot be recoded'); END
+    """)
