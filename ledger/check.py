@@ -33,14 +33,16 @@ def check_ledger(session: Session, tenant_id: str | None = None) -> list[Problem
 
 def _balances(session: Session, tenant_id: str | None) -> Iterator[Problem]:
     lines = VoucherLine
-    from_lines = select(lines.tenant_id, lines.voucher_date, *(getattr(lines, k) for k in KEY),
-                        func.sum(lines.debit), func.sum(lines.credit))
+    key = (lines.tenant_id, lines.voucher_date, *(getattr(lines, k) for k in KEY), Voucher.series_id)
+    from_lines = (select(*key, func.sum(lines.debit), func.sum(lines.credit))
+                  .join(Voucher, Voucher.id == lines.voucher_id))
     kept = select(LedgerBalance.tenant_id, LedgerBalance.balance_date,
-                  *(getattr(LedgerBalance, k) for k in KEY), LedgerBalance.debit, LedgerBalance.credit)
+                  *(getattr(LedgerBalance, k) for k in KEY), LedgerBalance.series_id,
+                  LedgerBalance.debit, LedgerBalance.credit)
     if tenant_id:
         from_lines = from_lines.where(lines.tenant_id == tenant_id)
         kept = kept.where(LedgerBalance.tenant_id == tenant_id)
-    from_lines = from_lines.group_by(lines.tenant_id, lines.voucher_date, *(getattr(lines, k) for k in KEY))
+    from_lines = from_lines.group_by(*key)
     for row in session.execute(except_(from_lines, kept)):
         yield Problem("balance", row[0], f"kept balance of account id {row[2]} on {row[1]} differs "
                       f"from its lines (lines say Dr {row[-2]} Cr {row[-1]} paise)")

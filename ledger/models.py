@@ -259,11 +259,14 @@ class VoucherLine(Base):
 
 
 class LedgerBalance(Base):
-    """Kept daily totals per account and segment combination.
+    """Kept daily totals per account, segment combination and numbering series.
 
     Maintained by the voucher insert trigger in the posting's own transaction,
-    so a trial balance reads O(accounts × days) rows, never every line;
-    ``rasid ledger check`` recomputes them from the lines.
+    so a trial balance reads O(accounts × days × series) rows, never every line;
+    ``rasid ledger check`` recomputes them from the lines. The series is part of
+    the key so that only writers already queued on the same series lock ever
+    touch the same balance row: every counter posts Dr cash-in-hand today, and
+    without it receipts and remittances would queue on that one hot row.
     """
 
     __tablename__ = "ledger_balances"
@@ -277,5 +280,6 @@ class LedgerBalance(Base):
     functionary_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     department_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     fund_source_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    series_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     debit: Mapped[int] = mapped_column(BigInteger, default=0)
     credit: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -49,12 +49,12 @@ _NOT_A_MIRROR = f"""
 """
 
 _KEEP_BALANCES = f"""
-    INSERT INTO ledger_balances (tenant_id, balance_date, {KEY}, debit, credit)
-    SELECT NEW.tenant_id, NEW.voucher_date, {KEY}, SUM(debit), SUM(credit)
+    INSERT INTO ledger_balances (tenant_id, balance_date, {KEY}, series_id, debit, credit)
+    SELECT NEW.tenant_id, NEW.voucher_date, {KEY}, NEW.series_id, SUM(debit), SUM(credit)
       FROM voucher_lines WHERE voucher_id = NEW.id
      GROUP BY {KEY}
      ORDER BY {KEY}
-    ON CONFLICT (tenant_id, balance_date, {KEY})
+    ON CONFLICT (tenant_id, balance_date, {KEY}, series_id)
     DO UPDATE SET debit = ledger_balances.debit + excluded.debit,
                   credit = ledger_balances.credit + excluded.credit
 """

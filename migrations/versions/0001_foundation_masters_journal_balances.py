@@ -30,9 +30,10 @@ def upgrade() -> None:
     sa.Column('functionary_id', sa.BigInteger(), nullable=False),
     sa.Column('department_id', sa.BigInteger(), nullable=False),
     sa.Column('fund_source_id', sa.BigInteger(), nullable=False),
+    sa.Column('series_id', sa.BigInteger(), nullable=False),
     sa.Column('debit', sa.BigInteger(), nullable=False),
     sa.Column('credit', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('tenant_id', 'balance_date', 'gl_account_id', 'fund_id', 'function_id', 'functionary_id', 'department_id', 'fund_source_id', name=op.f('pk_ledger_balances'))
+    sa.PrimaryKeyConstraint('tenant_id', 'balance_date', 'gl_account_id', 'fund_id', 'function_id', 'functionary_id', 'department_id', 'fund_source_id', 'series_id', name=op.f('pk_ledger_balances'))
     )
     with op.batch_alter_table('ledger_balances', schema=None) as batch_op:
         batch_op.create_index('ix_ledger_balances_account', ['tenant_id', 'gl_account_id', 'balance_date'], unique=False)

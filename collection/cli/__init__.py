@@ -1,0 +1,51 @@
+"""The ``rasid`` command. Thin: parse options, call one service function, print.
+
+Domain errors are handled once, here: ``error CODE: message`` on stderr and
+exit status 2, never a traceback.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ledger.errors import RasidError
+
+
+class RasidGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RasidError as exc:
+            click.echo(f"error {exc.code}: {exc.message}", err=True)
+            for detail in exc.details[1:]:
+                click.echo(f"error {detail['code']}: {detail.get('field') or ''}: {detail['message']}",
+                           err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=RasidGroup)
+@click.option("--database-url", envvar="RASID_DATABASE_URL", default=None,
+              help="Database URL (default: RASID_DATABASE_URL, else sqlite:///rasid.db).")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """rasid: collections, receipts and a double-entry ledger for urban local bodies."""
+    from collection.cli.context import Context
+
+    ctx.obj = Context(database_url)
+
+
+def _register() -> None:
+    from collection.cli import db, demo, ledger_cmds, masters
+
+    main.add_command(db.db)
+    main.add_command(masters.masters)
+    main.add_command(ledger_cmds.ledger)
+    main.add_command(ledger_cmds.periods)
+    main.add_command(demo.demo)
+
+
+_register()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Create .venv and install rasid with its test dependencies; install the Debian
+# packages fast PDF printing needs when we are allowed to (root, apt available).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    missing=()
+    for pkg in libharfbuzz-subset0 poppler-utils; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "installing Debian packages: ${missing[*]}"
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") \
+            >/dev/null 2>&1 || echo "warning: could not install ${missing[*]} (PDF printing will be slower)"
+    fi
+fi
+
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install -q -e '.[test]'

@@ -1,0 +1,202 @@
+"""Raw SQL that bypasses rasid's Python must still be refused by the database itself."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+import vouchers
+from ledger.check import check_ledger
+from tests.helpers import DAY, cash_receipt
+
+LINE_COLUMNS = ("voucher_id, tenant_id, line_no, voucher_date, gl_account_id, fund_id, function_id, "
+                "functionary_id, department_id, fund_source_id, debit, credit")
+
+
+@pytest.fixture
+def posted(factory, tenant):
+    """One committed receipt voucher (so the series exists); returns its id."""
+    with factory() as session:
+        voucher = vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(1_000_00))
+        session.commit()
+        return voucher.id
+
+
+def _refused(engine, sql: str, params: dict | None = None, *, code: str | None = None) -> str:
+    with pytest.raises(DBAPIError) as exc:
+        with engine.begin() as conn:
+            for statement in sql.split(";\n"):
+                conn.execute(text(statement), params or {})
+    message = str(exc.value.orig)
+    if code:
+        assert code in message, message
+    return message
+
+
+def _ids(conn, tenant):
+    """Ids a forger needs: accounts, segments, the series and the period of DAY."""
+    one = lambda sql: conn.execute(text(sql), {"t": tenant}).scalar_one()  # noqa: E731
+    return {
+        "cash": one("SELECT id FROM gl_accounts WHERE tenant_id = :t AND glcode = '4501001'"),
+        "income": one("SELECT id FROM gl_accounts WHERE tenant_id = :t AND glcode = '1100101'"),
+        "fund": one("SELECT id FROM funds WHERE tenant_id = :t AND code = '01'"),
+        "fn": one("SELECT id FROM functions WHERE tenant_id = :t AND code = '91'"),
+        "fy": one("SELECT id FROM functionaries WHERE tenant_id = :t AND code = '999'"),
+        "dept": one("SELECT id FROM departments WHERE tenant_id = :t AND code = 'REV'"),
+        "fs": one("SELECT id FROM fund_sources WHERE tenant_id = :t AND code = '01'"),
+        "series": one("SELECT id FROM voucher_series WHERE tenant_id = :t AND voucher_type = 'RECEIPT'"),
+        "last_seq": one("SELECT last_seq FROM voucher_series WHERE tenant_id = :t AND voucher_type = 'RECEIPT'"),
+        "last_hash": one("SELECT last_hash FROM voucher_series WHERE tenant_id = :t AND voucher_type = 'RECEIPT'"),
+        "period": one("SELECT id FROM periods WHERE tenant_id = :t AND code = '2026-11'"),
+        "next_id": one("SELECT coalesce(max(id), 0) + 1000 FROM vouchers"),
+    }
+
+
+def _forge(engine, tenant, *, debit=500, credit=500, seq_offset=1, prev_hash=None, period="2026-11",
+           line_count=2, total=None, day=DAY) -> str:
+    """Insert a voucher by hand, as an attacker with SQL access would, and return the error."""
+    with engine.connect() as conn:
+        ids = _ids(conn, tenant)
+        if period != "2026-11":
+            ids["period"] = conn.execute(text("SELECT id FROM periods WHERE tenant_id = :t AND code = :c"),
+                                         {"t": tenant, "c": period}).scalar_one()
+    params = {**ids, "t": tenant, "d": day, "dr": debit, "cr": credit,
+              "seq": ids["last_seq"] + seq_offset,
+              "prev": ids["last_hash"] if prev_hash is None else prev_hash,
+              "n": line_count, "total": debit if total is None else total}
+    sql = (f"INSERT INTO voucher_lines ({LINE_COLUMNS}) VALUES "
+           "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, :dr, 0), "
+           "(:next_id, :t, 2, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, :cr);\n"
+           "INSERT INTO vouchers (id, tenant_id, voucher_type, series_id, seq, number, voucher_date, "
+           "period_id, request_digest, total, line_count, prev_hash, hash, created_at) VALUES "
+           "(:next_id, :t, 'RECEIPT', :series, :seq, 'FORGED/1', :d, :period, 'x', :total, :n, :prev, "
+           "'f0f0', CURRENT_TIMESTAMP)")
+    return _refused(engine, sql, params)
+
+
+def test_posted_lines_cannot_be_updated_or_deleted(engine, posted):
+    _refused(engine, "UPDATE voucher_lines SET debit = debit + 100 WHERE voucher_id = :v", {"v": posted},
+             code="LEDGER_APPEND_ONLY")
+    _refused(engine, "UPDATE voucher_lines SET narration = 'edited' WHERE voucher_id = :v", {"v": posted},
+             code="LEDGER_APPEND_ONLY")
+    _refused(engine, "DELETE FROM voucher_lines WHERE voucher_id = :v", {"v": posted},
+             code="LEDGER_APPEND_ONLY")
+
+
+def test_posted_vouchers_cannot_be_updated_or_deleted(engine, posted):
+    _refused(engine, "UPDATE vouchers SET narration = 'edited' WHERE id = :v", {"v": posted},
+             code="LEDGER_APPEND_ONLY")
+    _refused(engine, "DELETE FROM vouchers WHERE id = :v", {"v": posted}, code="LEDGER_APPEND_ONLY")
+
+
+def test_a_line_cannot_be_added_to_a_posted_voucher(engine, tenant, posted):
+    with engine.connect() as conn:
+        ids = _ids(conn, tenant)
+    _refused(engine, f"INSERT INTO voucher_lines ({LINE_COLUMNS}) VALUES "
+                     "(:v, :t, 9, :d, :cash, :fund, :fn, :fy, :dept, :fs, 100, 0)",
+             {**ids, "v": posted, "t": tenant, "d": DAY}, code="LEDGER_APPEND_ONLY")
+
+
+def test_forged_unbalanced_voucher_is_refused(engine, tenant, posted):
+    assert "LEDGER_UNBALANCED" in _forge(engine, tenant, debit=500, credit=400)
+
+
+def test_forged_voucher_with_hidden_lines_is_refused(engine, tenant, posted):
+    assert "LEDGER_LINES_MISMATCH" in _forge(engine, tenant, line_count=3)
+
+
+def test_two_sided_and_empty_lines_are_refused(engine, tenant, posted):
+    with engine.connect() as conn:
+        ids = _ids(conn, tenant)
+    for dr, cr in [(100, 100), (0, 0), (-100, 0)]:
+        message = _refused(engine, f"INSERT INTO voucher_lines ({LINE_COLUMNS}) VALUES "
+                                   "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, :dr, :cr)",
+                           {**ids, "t": tenant, "d": DAY, "dr": dr, "cr": cr})
+        assert "ck_voucher_lines" in message or "CHECK" in message.upper(), message
+
+
+def test_forged_voucher_into_closed_period_is_refused(engine, tenant, posted):
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE periods SET status = 'closed' WHERE tenant_id = :t AND code = '2026-10'"),
+                     {"t": tenant})
+    assert "LEDGER_PERIOD_CLOSED" in _forge(engine, tenant, period="2026-10", day=dt.date(2026, 10, 15))
+
+
+def test_forged_voucher_skipping_a_number_is_refused(engine, tenant, posted):
+    assert "LEDGER_SEQUENCE_BROKEN" in _forge(engine, tenant, seq_offset=2)
+    assert "LEDGER_SEQUENCE_BROKEN" in _forge(engine, tenant, prev_hash="not-the-chain")
+
+
+def test_lines_without_a_header_are_refused_at_commit(engine, tenant, posted):
+    with engine.connect() as conn:
+        ids = _ids(conn, tenant)
+    _refused(engine, f"INSERT INTO voucher_lines ({LINE_COLUMNS}) VALUES "
+                     "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, 100, 0), "
+                     "(:next_id, :t, 2, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, 100)",
+             {**ids, "t": tenant, "d": DAY})
+
+
+def test_series_cannot_be_rewound_or_skipped(engine, tenant, posted):
+    for sql in ["UPDATE voucher_series SET last_seq = 0 WHERE tenant_id = :t",
+                "UPDATE voucher_series SET last_seq = last_seq + 1 WHERE tenant_id = :t",
+                "UPDATE voucher_series SET last_hash = 'x' WHERE tenant_id = :t",
+                "DELETE FROM voucher_series WHERE tenant_id = :t"]:
+        _refused(engine, sql, {"t": tenant})
+
+
+def test_used_masters_cannot_be_recoded(engine, tenant, posted):
+    _refused(engine, "UPDATE gl_accounts SET glcode = '1100199' WHERE tenant_id = :t AND glcode = '1100101'",
+             {"t": tenant}, code="MASTER_IN_USE")
+    _refused(engine, "UPDATE gl_accounts SET type = 'expense' WHERE tenant_id = :t AND glcode = '4501001'",
+             {"t": tenant}, code="MASTER_IN_USE")
+    _refused(engine, "UPDATE funds SET code = '09' WHERE tenant_id = :t AND code = '01'", {"t": tenant},
+             code="MASTER_IN_USE")
+    _refused(engine, "DELETE FROM gl_accounts WHERE tenant_id = :t AND glcode = '1100101'", {"t": tenant})
+    with engine.begin() as conn:  # an unused account may still be renamed or recoded
+        conn.execute(text("UPDATE gl_accounts SET glcode = '1100199' WHERE tenant_id = :t "
+                          "AND glcode = '1100102'"), {"t": tenant})
+
+
+def test_forged_reversal_must_mirror_the_original(engine, factory, tenant, posted):
+    with factory() as session:
+        other = vouchers.post(session, tenant, "REVERSAL", DAY, cash_receipt(1_000_00))
+        session.commit()
+    with engine.connect() as conn:
+        ids = _ids(conn, tenant)
+        series = conn.execute(text("SELECT id, last_seq, last_hash FROM voucher_series "
+                                   "WHERE tenant_id = :t AND voucher_type = 'REVERSAL'"),
+                              {"t": tenant}).one()
+    # Same direction as the original (not a mirror) → refused.
+    params = {**ids, "t": tenant, "d": DAY, "series": series[0], "seq": series[1] + 1,
+              "prev": series[2], "orig": posted}
+    sql = (f"INSERT INTO voucher_lines ({LINE_COLUMNS}) VALUES "
+           "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, 100000, 0), "
+           "(:next_id, :t, 2, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, 100000);\n"
+           "INSERT INTO vouchers (id, tenant_id, voucher_type, series_id, seq, number, voucher_date, "
+           "period_id, request_digest, reversal_of_id, total, line_count, prev_hash, hash, created_at) "
+           "VALUES (:next_id, :t, 'REVERSAL', :series, :seq, 'FORGED/2', :d, :period, 'x', :orig, 100000, 2, "
+           ":prev, 'f0f0', CURRENT_TIMESTAMP)")
+    assert "LEDGER_REVERSAL_MISMATCH" in _refused(engine, sql, params)
+    assert other.number == "XV/2026-27/000001"
+
+
+def test_kept_balance_tampering(engine, factory, tenant, posted):
+    """PostgreSQL refuses direct writes to kept balances; on SQLite `ledger check` exposes them."""
+    sql = "UPDATE ledger_balances SET debit = debit + 1 WHERE tenant_id = :t"
+    if engine.dialect.name == "postgresql":
+        _refused(engine, sql, {"t": tenant}, code="LEDGER_APPEND_ONLY")
+        _refused(engine, "TRUNCATE voucher_lines", code="LEDGER_APPEND_ONLY")
+        return
+    with engine.begin() as conn:
+        conn.execute(text(sql), {"t": tenant})
+    with factory() as session:
+        problems = check_ledger(session)
+    assert problems and {p.kind for p in problems} == {"balance"}
+
+
+def test_check_is_clean_after_refused_tampering(factory, engine, tenant, posted):
+    _forge(engine, tenant, debit=500, credit=400)
+    with factory() as session:
+        assert check_ledger(session) == []

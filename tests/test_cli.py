@@ -1,0 +1,85 @@
+"""The `rasid` command as a user types it."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from collection.cli import main
+from ledger.db import make_engine
+from tests.conftest import ROOT
+
+
+def run(*args, url=None):
+    env = {"RASID_DATABASE_URL": url} if url else {}
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def test_demo_builds_books_that_balance(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    assert "RV/2026-27/000002" in result.output
+    assert "Balanced: debits equal credits." in result.output
+    assert "ledger check passed" in result.output
+    assert "25,11,400.00 Dr" in result.output  # SBI: opening + remitted cash
+    url = f"sqlite:///{tmp_path / 'rasid-demo.db'}"
+    tb = json.loads(run("ledger", "trial-balance", "--tenant", "pb.amritsar", "--from", "2026-11-01",
+                        "--to", "2026-11-30", "--format", "json", url=url).output)
+    rows = {r["glcode"]: r for r in tb["rows"]}
+    assert tb["balanced"] and rows["4501001"]["closingPaise"] == 0
+    assert rows["1100101"]["closing"] == "-12000.00"
+    csv_out = run("ledger", "trial-balance", "--tenant", "pb.amritsar", "--from", "2026-11-01",
+                  "--to", "2026-11-30", "--format", "csv", url=url).output
+    assert csv_out.splitlines()[0].startswith("GL code,Account,Opening")
+    st = run("ledger", "statement", "--tenant", "pb.amritsar", "--glcode", "4501001", "--from",
+             "2026-11-01", "--to", "2026-11-30", url=url).output
+    assert "Closing balance: 0.00" in st and "CV/2026-27/000001" in st
+
+    # Tampering (SQLite cannot refuse direct writes to kept balances) → check fails.
+    with make_engine(url).begin() as conn:
+        conn.execute(text("UPDATE ledger_balances SET debit = debit + 1"))
+    result = CliRunner().invoke(main, ["ledger", "check"], env={"RASID_DATABASE_URL": url})
+    assert result.exit_code == 1
+    assert "ledger check FAILED" in result.output
+
+
+def test_masters_load_post_reverse_and_periods(db_url, tmp_path):
+    assert "unchanged" in run("masters", "load", str(ROOT / "examples" / "masters.yaml"), url=db_url).output
+    voucher = tmp_path / "jv.json"
+    voucher.write_text(json.dumps({
+        "tenant": "pb.amritsar", "type": "JOURNAL", "date": "2026-11-20", "narration": "Accrual",
+        "idempotencyKey": "jv-1",
+        "lines": [{"glcode": "4311001", "fund": "01", "function": "91", "functionary": "999",
+                   "department": "REV", "fundSource": "01", "debit": "1200.50"},
+                  {"glcode": "1100101", "fund": "01", "function": "91", "functionary": "999",
+                   "department": "REV", "fundSource": "01", "credit": "1200.50"}]}))
+    assert run("ledger", "post", str(voucher), url=db_url).output.strip() == "posted JV/2026-27/000001 for 1200.50"
+    assert "already posted JV/2026-27/000001" in run("ledger", "post", str(voucher), url=db_url).output
+    assert "by XV/2026-27/000001" in run("ledger", "reverse", "--tenant", "pb.amritsar", "JV/2026-27/000001",
+                                         "--date", "2026-11-21", "--reason", "duplicate", url=db_url).output
+    assert "closed" in run("periods", "close", "--tenant", "pb.amritsar", "2026-11", url=db_url).output
+    assert "already posted" in run("ledger", "post", str(voucher), url=db_url).output  # a replay still answers
+    spec = json.loads(voucher.read_text())
+    voucher.write_text(json.dumps({**spec, "idempotencyKey": "jv-2"}))
+    result = CliRunner().invoke(main, ["ledger", "post", str(voucher)], env={"RASID_DATABASE_URL": db_url})
+    assert result.exit_code == 2 and "error LEDGER_PERIOD_CLOSED" in result.output
+    listing = run("periods", "list", "--tenant", "pb.amritsar", url=db_url).output
+    assert "2026-11" in listing and "closed" in listing
+    assert run("ledger", "check", url=db_url).exit_code == 0
+
+
+def test_bad_input_gets_a_code_not_a_traceback(db_url, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tenants:\n  - code: Not A Code\n    name: x\n")
+    result = CliRunner().invoke(main, ["masters", "load", str(bad)], env={"RASID_DATABASE_URL": db_url})
+    assert result.exit_code == 2
+    assert "error MASTERS_INVALID: " in result.output and "tenants[0].code" in result.output
+    result = CliRunner().invoke(main, ["ledger", "balance", "--tenant", "pb.amritsar", "--glcode", "nope",
+                                       "--as-of", "2026-11-01"], env={"RASID_DATABASE_URL": db_url})
+    assert result.exit_code == 2 and "error LEDGER_UNKNOWN_GL" in result.output
+    junk = tmp_path / "junk.json"
+    junk.write_text("{not json")
+    result = CliRunner().invoke(main, ["ledger", "post", str(junk)], env={"RASID_DATABASE_URL": db_url})
+    assert result.exit_code == 2 and "error VOUCHER_FILE_INVALID" in result.output
