@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import func, insert, literal, select, union_all
+from sqlalchemy import bindparam, func, insert, literal, select, union_all
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -86,12 +86,23 @@ class PostedVoucher(NamedTuple):
     replayed: bool = False  # True when an idempotency key returned an earlier posting
 
 
-NumberFormat = Callable[[SeriesSlot], str]
+class Numbering(NamedTuple):
+    """How a voucher type's numbers look; supplied by ``vouchers``.
+
+    ``format_for_new_series`` is asked only when a series starts (the first
+    voucher of a type in a financial year); the series keeps that format.
+    """
+
+    format_for_new_series: Callable[[Session], str]
+    render: Callable[[str, SeriesSlot], str]
+
+_INSERT_LINE = insert(VoucherLine.__table__)
+_INSERT_VOUCHER = insert(Voucher.__table__)
 
 _DB_CODE = re.compile(r"\b(LEDGER_[A-Z_]+|MASTER_[A-Z_]+)\b")
 
 
-def post(session: Session, draft: VoucherDraft, number_format: NumberFormat) -> PostedVoucher:
+def post(session: Session, draft: VoucherDraft, numbering: Numbering) -> PostedVoucher:
     """Post ``draft`` in the session's transaction and return the posted voucher.
 
     On any error nothing of the voucher is left in the database; the caller's
@@ -108,9 +119,9 @@ def post(session: Session, draft: VoucherDraft, number_format: NumberFormat) -> 
             return _posted(earlier, replayed=True)
 
     ids = resolve_lines(session, draft.tenant_id, draft.lines)
-    slot = _lock_series(session, draft)
-    number = number_format(SeriesSlot(draft.tenant_id, draft.voucher_type, slot.fy_code, slot.seq,
-                                      draft.voucher_date))
+    slot = _lock_series(session, draft, numbering)
+    number = numbering.render(slot.number_format, SeriesSlot(draft.tenant_id, draft.voucher_type,
+                                                             slot.fy_code, slot.seq, draft.voucher_date))
     total = sum(line.debit for line in draft.lines)
     rows = [
         {"voucher_id": slot.voucher_id, "tenant_id": draft.tenant_id, "line_no": n,
@@ -128,9 +139,11 @@ def post(session: Session, draft: VoucherDraft, number_format: NumberFormat) -> 
         "prev_hash": slot.prev_hash, "created_by": draft.created_by,
     }
     header["hash"] = voucher_hash(header, rows)
+    connection = session.connection()
     try:
-        session.execute(insert(VoucherLine).values(rows))
-        session.execute(insert(Voucher).values(header))
+        # executemany of one cached statement: psycopg sends the rows in one pipeline.
+        connection.execute(_INSERT_LINE, rows)
+        connection.execute(_INSERT_VOUCHER, header)
     except DBAPIError as exc:
         raise translate_db_error(exc) from exc
     return PostedVoucher(slot.voucher_id, draft.tenant_id, draft.voucher_type, number,
@@ -160,22 +173,31 @@ def check_lines(lines: Sequence[LineDraft]) -> None:
                           code="LEDGER_UNBALANCED")
 
 
-def resolve_lines(session: Session, tenant_id: str, lines: Sequence[LineDraft]) -> list[dict]:
-    """Map each line's codes to ids in one query; refuse unknown or unusable masters."""
-    wanted = {"gl": {line.glcode for line in lines}}
-    for name, _model in SEGMENTS:
-        wanted[name] = {getattr(line, name) for line in lines}
+def _resolve_statement():
+    """One UNION ALL over the chart of accounts and the five segments, built once."""
+    tenant = bindparam("tenant")
     branches = [
         select(literal("gl").label("kind"), GlAccount.glcode.label("code"), GlAccount.id,
                GlAccount.active, GlAccount.postable)
-        .where(GlAccount.tenant_id == tenant_id, GlAccount.glcode.in_(wanted["gl"]))
+        .where(GlAccount.tenant_id == tenant, GlAccount.glcode.in_(bindparam("gl", expanding=True)))
     ]
     for name, model in SEGMENTS:
         branches.append(
             select(literal(name), model.code, model.id, model.active, literal(True))
-            .where(model.tenant_id == tenant_id, model.code.in_(wanted[name])))
+            .where(model.tenant_id == tenant, model.code.in_(bindparam(name, expanding=True))))
+    return union_all(*branches)
+
+
+_RESOLVE = _resolve_statement()
+
+
+def resolve_lines(session: Session, tenant_id: str, lines: Sequence[LineDraft]) -> list[dict]:
+    """Map each line's codes to ids in one query; refuse unknown or unusable masters."""
+    params: dict = {"tenant": tenant_id, "gl": sorted({line.glcode for line in lines})}
+    for name, _model in SEGMENTS:
+        params[name] = sorted({getattr(line, name) for line in lines})
     found = {(kind, code): (id_, active, postable)
-             for kind, code, id_, active, postable in session.execute(union_all(*branches))}
+             for kind, code, id_, active, postable in session.connection().execute(_RESOLVE, params)}
 
     resolved: list[dict] = []
     for n, line in enumerate(lines, start=1):
@@ -206,46 +228,57 @@ class _Slot(NamedTuple):
     prev_hash: str
     period_id: int
     fy_code: str
+    number_format: str
 
 
-def _lock_series(session: Session, draft: VoucherDraft) -> _Slot:
-    """Find the open period for the date and lock the series row (creating it on first use)."""
-    period = session.execute(
-        select(Period.id, Period.status, Period.financial_year_id, FinancialYear.code)
+def _lock_statement(dialect: str):
+    """Period of the date + its series row locked + the next voucher id, in one query."""
+    if dialect == "postgresql":
+        next_id = func.nextval(func.pg_get_serial_sequence("vouchers", "id"))
+    else:  # SQLite: the IMMEDIATE transaction holds the write lock, so max + 1 is ours.
+        next_id = select(func.coalesce(func.max(Voucher.id), 0) + 1).scalar_subquery()
+    return (
+        select(Period.id, Period.status, FinancialYear.code, VoucherSeries.id, VoucherSeries.last_seq,
+               VoucherSeries.last_hash, VoucherSeries.number_format, next_id)
         .join(FinancialYear, FinancialYear.id == Period.financial_year_id)
-        .where(Period.tenant_id == draft.tenant_id, Period.start_date <= draft.voucher_date,
-               Period.end_date >= draft.voucher_date)
-    ).first()
-    if period is None:
-        raise LedgerError(f"no financial period of {draft.tenant_id} contains {draft.voucher_date}",
-                          code="LEDGER_NO_PERIOD", field="voucher_date")
-    if period.status != "open":
+        .join(VoucherSeries, (VoucherSeries.financial_year_id == Period.financial_year_id)
+              & (VoucherSeries.tenant_id == bindparam("tenant"))
+              & (VoucherSeries.voucher_type == bindparam("type")))
+        .where(*_PERIOD_OF_DATE)
+        .with_for_update(of=VoucherSeries)
+    )
+
+
+_PERIOD_OF_DATE = (Period.tenant_id == bindparam("tenant"), Period.start_date <= bindparam("day"),
+                   Period.end_date >= bindparam("day"))
+_PERIOD = select(Period.id, Period.status, Period.financial_year_id).where(*_PERIOD_OF_DATE)
+_LOCK = {dialect: _lock_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+def _lock_series(session: Session, draft: VoucherDraft, numbering: Numbering) -> _Slot:
+    """Find the period of the date and lock its series row, in one query (two on first use)."""
+    connection = session.connection()
+    params = {"tenant": draft.tenant_id, "type": draft.voucher_type, "day": draft.voucher_date}
+    locked = connection.execute(_LOCK[connection.dialect.name], params).first()
+    if locked is None:  # no period, or the first voucher of this series in the year
+        period = connection.execute(_PERIOD, params).first()
+        if period is None:
+            raise LedgerError(f"no financial period of {draft.tenant_id} contains {draft.voucher_date}",
+                              code="LEDGER_NO_PERIOD", field="voucher_date")
+        _create_series(session, draft.tenant_id, draft.voucher_type, period.financial_year_id,
+                       numbering.format_for_new_series(session))
+        return _lock_series(session, draft, numbering)
+    period_id, status, fy_code, series_id, last_seq, last_hash, fmt, voucher_id = locked
+    if status != "open":
         raise LedgerError(f"the period containing {draft.voucher_date} is closed",
                           code="LEDGER_PERIOD_CLOSED", field="voucher_date")
-    next_id = _next_voucher_id(session)
-    query = (select(VoucherSeries.id, VoucherSeries.last_seq, VoucherSeries.last_hash, next_id)
-             .where(VoucherSeries.tenant_id == draft.tenant_id,
-                    VoucherSeries.voucher_type == draft.voucher_type,
-                    VoucherSeries.financial_year_id == period.financial_year_id)
-             .with_for_update())
-    row = session.execute(query).first()
-    if row is None:
-        _create_series(session, draft.tenant_id, draft.voucher_type, period.financial_year_id)
-        row = session.execute(query).one()
-    series_id, last_seq, last_hash, voucher_id = row
-    return _Slot(voucher_id, series_id, last_seq + 1, last_hash, period.id, period.code)
+    return _Slot(voucher_id, series_id, last_seq + 1, last_hash, period_id, fy_code, fmt)
 
 
-def _next_voucher_id(session: Session):
-    if session.get_bind().dialect.name == "postgresql":
-        return func.nextval(func.pg_get_serial_sequence("vouchers", "id"))
-    # SQLite: the IMMEDIATE transaction holds the database write lock, so max + 1 is ours.
-    return select(func.coalesce(func.max(Voucher.id), 0) + 1).scalar_subquery()
-
-
-def _create_series(session: Session, tenant_id: str, voucher_type: str, fy_id: int) -> None:
+def _create_series(session: Session, tenant_id: str, voucher_type: str, fy_id: int,
+                   number_format: str) -> None:
     values = {"tenant_id": tenant_id, "voucher_type": voucher_type, "financial_year_id": fy_id,
-              "last_seq": 0, "last_hash": ""}
+              "last_seq": 0, "last_hash": "", "number_format": number_format}
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert

@@ -24,10 +24,24 @@ SEGMENT_TABLES = ("funds", "functions", "functionaries", "departments", "fund_so
 SEGMENT_COLUMNS = ("fund_id", "function_id", "functionary_id", "department_id", "fund_source_id")
 KEY = "gl_account_id, fund_id, function_id, functionary_id, department_id, fund_source_id"
 
-_INACTIVE_SEGMENT = " OR ".join(
-    f"EXISTS (SELECT 1 FROM {table} m WHERE m.id = l.{column} AND NOT m.active)"
-    for table, column in zip(SEGMENT_TABLES, SEGMENT_COLUMNS)
+# Every master a line names must exist in the line's tenant and be active; the
+# account must also be postable. One pass over the voucher's lines, so a
+# posting pays one indexed lookup per master instead of a foreign-key check.
+_MASTER_JOINS = " ".join(
+    f"LEFT JOIN {table} m{i} ON m{i}.id = l.{column} AND m{i}.tenant_id = l.tenant_id"
+    for i, (table, column) in enumerate(zip(SEGMENT_TABLES, SEGMENT_COLUMNS))
 )
+_MASTERS_CHECK = f"""
+    SELECT coalesce(max(CASE WHEN a.id IS NULL OR {" OR ".join(f"m{i}.id IS NULL" for i in range(5))}
+                             THEN 1 ELSE 0 END), 0) AS missing,
+           coalesce(max(CASE WHEN NOT (a.active AND a.postable) THEN 1 ELSE 0 END), 0) AS not_postable,
+           coalesce(max(CASE WHEN NOT ({" AND ".join(f"m{i}.active" for i in range(5))})
+                             THEN 1 ELSE 0 END), 0) AS inactive
+      FROM voucher_lines l
+      LEFT JOIN gl_accounts a ON a.id = l.gl_account_id AND a.tenant_id = l.tenant_id
+      {_MASTER_JOINS}
+     WHERE l.voucher_id = NEW.id
+"""
 
 # Reversal lines must be the mirror of the original's, key by key.
 _NOT_A_MIRROR = f"""
@@ -84,7 +98,8 @@ TRIGGERS: list[tuple[str, str]] = [
     ("ledger_series_no_delete", "voucher_series"),
     ("ledger_balances_guard", "ledger_balances"),
     ("ledger_periods_guard", "periods"),
-] + [(f"master_{table}_recode_guard", table) for table, _, _ in _RECODE_GUARDS]
+] + [(f"master_{table}_recode_guard", table) for table, _, _ in _RECODE_GUARDS] + [
+    (f"master_{table}_delete_guard", table) for table, _, _ in _RECODE_GUARDS]
 
 POSTGRESQL_FUNCTIONS = [
     "ledger_refuse_change", "ledger_lines_before_insert", "ledger_vouchers_before_insert",
@@ -129,6 +144,9 @@ POSTGRESQL_TRIGGERS: list[str] = [
         d bigint;
         c bigint;
         stray integer;
+        missing integer;
+        not_postable integer;
+        inactive integer;
     BEGIN
         SELECT p.financial_year_id INTO fy FROM periods p
          WHERE p.id = NEW.period_id AND p.tenant_id = NEW.tenant_id AND p.status = 'open'
@@ -156,12 +174,16 @@ POSTGRESQL_TRIGGERS: list[str] = [
             RAISE EXCEPTION 'LEDGER_UNBALANCED: voucher % debits % paise, credits % paise',
                 NEW.number, d, c USING ERRCODE = 'integrity_constraint_violation';
         END IF;
-        IF EXISTS (SELECT 1 FROM voucher_lines l JOIN gl_accounts a ON a.id = l.gl_account_id
-                    WHERE l.voucher_id = NEW.id AND NOT (a.active AND a.postable)) THEN
+        SELECT * INTO missing, not_postable, inactive FROM ({_MASTERS_CHECK}) AS m;
+        IF missing > 0 THEN
+            RAISE EXCEPTION 'LEDGER_UNKNOWN_MASTER: voucher % names an account or segment its tenant does not have',
+                NEW.number USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF not_postable > 0 THEN
             RAISE EXCEPTION 'LEDGER_ACCOUNT_NOT_POSTABLE: voucher % posts to an inactive or group account',
                 NEW.number USING ERRCODE = 'integrity_constraint_violation';
         END IF;
-        IF EXISTS (SELECT 1 FROM voucher_lines l WHERE l.voucher_id = NEW.id AND ({_INACTIVE_SEGMENT})) THEN
+        IF inactive > 0 THEN
             RAISE EXCEPTION 'LEDGER_SEGMENT_INACTIVE: voucher % uses an inactive segment',
                 NEW.number USING ERRCODE = 'integrity_constraint_violation';
         END IF;
@@ -205,7 +227,8 @@ POSTGRESQL_TRIGGERS: list[str] = [
                 USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         IF NEW.id <> OLD.id OR NEW.tenant_id <> OLD.tenant_id OR NEW.voucher_type <> OLD.voucher_type
-           OR NEW.financial_year_id <> OLD.financial_year_id OR NEW.last_seq <> OLD.last_seq + 1
+           OR NEW.financial_year_id <> OLD.financial_year_id OR NEW.number_format <> OLD.number_format
+           OR NEW.last_seq <> OLD.last_seq + 1
            OR NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.series_id = NEW.id
                            AND v.seq = NEW.last_seq AND v.hash = NEW.last_hash) THEN
             RAISE EXCEPTION 'LEDGER_SEQUENCE_BROKEN: a series advances only when its next voucher is posted'
@@ -254,14 +277,16 @@ for _table, _column, _changed in _RECODE_GUARDS:
         f"""
         CREATE FUNCTION master_{_table}_recode_guard() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF ({_changed}) AND EXISTS (SELECT 1 FROM voucher_lines WHERE {_column} = OLD.id) THEN
-                RAISE EXCEPTION 'MASTER_IN_USE: % % is used by postings; it cannot be recoded',
+            IF (TG_OP = 'DELETE' OR ({_changed}))
+               AND EXISTS (SELECT 1 FROM voucher_lines WHERE {_column} = OLD.id) THEN
+                RAISE EXCEPTION 'MASTER_IN_USE: % % is used by postings; it cannot be deleted or recoded',
                     TG_TABLE_NAME, OLD.id USING ERRCODE = 'integrity_constraint_violation';
             END IF;
+            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
             RETURN NEW;
         END $$
         """,
-        f"CREATE TRIGGER master_{_table}_recode_guard BEFORE UPDATE ON {_table} "
+        f"CREATE TRIGGER master_{_table}_recode_guard BEFORE UPDATE OR DELETE ON {_table} "
         f"FOR EACH ROW EXECUTE FUNCTION master_{_table}_recode_guard()",
     ]
 
@@ -308,11 +333,12 @@ SQLITE_TRIGGERS: list[str] = [
           FROM (SELECT coalesce(sum(debit), 0) AS d, coalesce(sum(credit), 0) AS c
                   FROM voucher_lines WHERE voucher_id = NEW.id)
          WHERE d <> c OR d <> NEW.total;
+        SELECT RAISE(ABORT, 'LEDGER_UNKNOWN_MASTER: an account or segment the tenant does not have')
+          FROM ({_MASTERS_CHECK}) WHERE missing > 0;
         SELECT RAISE(ABORT, 'LEDGER_ACCOUNT_NOT_POSTABLE: posting to an inactive or group account')
-         WHERE EXISTS (SELECT 1 FROM voucher_lines l JOIN gl_accounts a ON a.id = l.gl_account_id
-                        WHERE l.voucher_id = NEW.id AND NOT (a.active AND a.postable));
+          FROM ({_MASTERS_CHECK}) WHERE not_postable > 0;
         SELECT RAISE(ABORT, 'LEDGER_SEGMENT_INACTIVE: posting with an inactive segment')
-         WHERE EXISTS (SELECT 1 FROM voucher_lines l WHERE l.voucher_id = NEW.id AND ({_INACTIVE_SEGMENT}));
+          FROM ({_MASTERS_CHECK}) WHERE inactive > 0;
         SELECT RAISE(ABORT, 'LEDGER_REVERSAL_MISMATCH: not the mirror of the voucher it reverses')
          WHERE NEW.reversal_of_id IS NOT NULL AND EXISTS ({_NOT_A_MIRROR});
     END
@@ -336,7 +362,8 @@ SQLITE_TRIGGERS: list[str] = [
     """
     CREATE TRIGGER ledger_series_guard_update BEFORE UPDATE ON voucher_series FOR EACH ROW
     WHEN NEW.id <> OLD.id OR NEW.tenant_id <> OLD.tenant_id OR NEW.voucher_type <> OLD.voucher_type
-      OR NEW.financial_year_id <> OLD.financial_year_id OR NEW.last_seq <> OLD.last_seq + 1
+      OR NEW.financial_year_id <> OLD.financial_year_id OR NEW.number_format <> OLD.number_format
+      OR NEW.last_seq <> OLD.last_seq + 1
       OR NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.series_id = NEW.id
                       AND v.seq = NEW.last_seq AND v.hash = NEW.last_hash)
     BEGIN SELECT RAISE(ABORT, 'LEDGER_SEQUENCE_BROKEN: a series advances only when its next voucher is posted'); END
@@ -356,8 +383,12 @@ SQLITE_TRIGGERS: list[str] = [
     """,
 ]
 for _table, _column, _changed in _RECODE_GUARDS:
-    SQLITE_TRIGGERS.append(f"""
+    SQLITE_TRIGGERS += [f"""
     CREATE TRIGGER master_{_table}_recode_guard BEFORE UPDATE ON {_table} FOR EACH ROW
     WHEN ({_changed}) AND EXISTS (SELECT 1 FROM voucher_lines WHERE {_column} = OLD.id)
     BEGIN SELECT RAISE(ABORT, 'MASTER_IN_USE: used by postings; it cannot be recoded'); END
-    """)
+    """, f"""
+    CREATE TRIGGER master_{_table}_delete_guard BEFORE DELETE ON {_table} FOR EACH ROW
+    WHEN EXISTS (SELECT 1 FROM voucher_lines WHERE {_column} = OLD.id)
+    BEGIN SELECT RAISE(ABORT, 'MASTER_IN_USE: used by postings; it cannot be deleted'); END
+    """]

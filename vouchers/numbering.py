@@ -2,21 +2,26 @@
 
 The ledger owns the counter (one row per tenant × type × financial year, advanced
 only when a voucher is inserted); this module owns what the number looks like,
-e.g. ``RV/2026-27/000123``.
+e.g. ``RV/2026-27/000123``. A series takes the configured format when it starts,
+so a format changed mid-year applies from the next financial year: numbers of
+one year's series never change shape.
 """
 from __future__ import annotations
 
 import string
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ledger.errors import ValidationError
-from ledger.journal import NumberFormat, SeriesSlot
+from ledger.journal import Numbering, SeriesSlot
 from vouchers.models import VoucherNumberFormat
 from vouchers.types import VOUCHER_TYPES
 
 DEFAULT_FORMAT = "{prefix}/{fy}/{seq:06d}"
+_FORMAT_OF = select(VoucherNumberFormat.format).where(
+    VoucherNumberFormat.tenant_id == bindparam("tenant"),
+    VoucherNumberFormat.voucher_type == bindparam("type"))
 FIELDS = {"prefix", "fy", "seq", "yyyy", "mm"}
 
 
@@ -42,13 +47,17 @@ def check_format(fmt: str) -> str:
 
 
 def render(fmt: str, slot: SeriesSlot) -> str:
+    """The number of ``slot`` in format ``fmt``."""
     prefix = VOUCHER_TYPES[slot.voucher_type].prefix if slot.voucher_type in VOUCHER_TYPES else slot.voucher_type
     return fmt.format(prefix=prefix, fy=slot.financial_year, seq=slot.seq,
                       yyyy=f"{slot.voucher_date.year:04d}", mm=f"{slot.voucher_date.month:02d}")
 
 
-def number_format(session: Session, tenant_id: str, voucher_type: str) -> NumberFormat:
-    fmt = session.scalar(select(VoucherNumberFormat.format).where(
-        VoucherNumberFormat.tenant_id == tenant_id,
-        VoucherNumberFormat.voucher_type == voucher_type)) or DEFAULT_FORMAT
-    return lambda slot: render(fmt, slot)
+def numbering(tenant_id: str, voucher_type: str) -> Numbering:
+    """Numbering of one tenant's voucher type: its configured format (or the default)."""
+
+    def format_for_new_series(session: Session) -> str:
+        return session.connection().execute(_FORMAT_OF, {"tenant": tenant_id, "type": voucher_type}
+                                            ).scalar() or DEFAULT_FORMAT
+
+    return Numbering(format_for_new_series, render)

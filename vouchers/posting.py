@@ -13,7 +13,7 @@ from ledger.journal import LineDraft, PostedVoucher, VoucherDraft
 from ledger.models import (
     Department, Function, Functionary, Fund, FundSource, GlAccount, Voucher, VoucherLine,
 )
-from vouchers.numbering import number_format
+from vouchers.numbering import numbering
 from vouchers.types import REVERSAL, VOUCHER_TYPES
 
 
@@ -26,7 +26,7 @@ def post(session: Session, tenant_id: str, voucher_type: str, voucher_date: dt.d
                               code="VOUCHER_TYPE_UNKNOWN", field="voucher_type")
     draft = VoucherDraft(tenant_id, voucher_type, voucher_date, tuple(lines), narration, source_ref,
                          idempotency_key, created_by)
-    return journal.post(session, draft, number_format(session, tenant_id, voucher_type))
+    return journal.post(session, draft, numbering(tenant_id, voucher_type))
 
 
 def reverse(session: Session, voucher: Voucher, reversal_date: dt.date, reason: str, *,
@@ -57,7 +57,7 @@ def reverse(session: Session, voucher: Voucher, reversal_date: dt.date, reason: 
                          source_ref=source_ref or voucher.source_ref,
                          idempotency_key=f"reversal:{voucher.id}", created_by=created_by,
                          reversal_of_id=voucher.id)
-    return journal.post(session, draft, number_format(session, voucher.tenant_id, REVERSAL.code))
+    return journal.post(session, draft, numbering(voucher.tenant_id, REVERSAL.code))
 
 
 def voucher_lines(session: Session, voucher_id: int) -> list[LineDraft]:

@@ -189,6 +189,7 @@ def upgrade() -> None:
     sa.Column('financial_year_id', sa.BigInteger(), nullable=False),
     sa.Column('last_seq', sa.BigInteger(), nullable=False),
     sa.Column('last_hash', sa.String(length=64), nullable=False),
+    sa.Column('number_format', sa.String(length=100), nullable=False),
     sa.CheckConstraint('last_seq >= 0', name=op.f('ck_voucher_series_last_seq')),
     sa.ForeignKeyConstraint(['tenant_id', 'financial_year_id'], ['financial_years.tenant_id', 'financial_years.id'], name=op.f('fk_voucher_series_tenant_id_financial_year_id_financial_years')),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_voucher_series_tenant_id_tenants')),
@@ -250,14 +251,7 @@ def upgrade() -> None:
     sa.Column('narration', sa.Text(), nullable=True),
     sa.CheckConstraint('(debit > 0 AND credit = 0) OR (credit > 0 AND debit = 0)', name=op.f('ck_voucher_lines_one_side')),
     sa.CheckConstraint('debit >= 0 AND credit >= 0', name=op.f('ck_voucher_lines_not_negative')),
-    sa.ForeignKeyConstraint(['tenant_id', 'department_id'], ['departments.tenant_id', 'departments.id'], name=op.f('fk_voucher_lines_tenant_id_department_id_departments')),
-    sa.ForeignKeyConstraint(['tenant_id', 'function_id'], ['functions.tenant_id', 'functions.id'], name=op.f('fk_voucher_lines_tenant_id_function_id_functions')),
-    sa.ForeignKeyConstraint(['tenant_id', 'functionary_id'], ['functionaries.tenant_id', 'functionaries.id'], name=op.f('fk_voucher_lines_tenant_id_functionary_id_functionaries')),
-    sa.ForeignKeyConstraint(['tenant_id', 'fund_id'], ['funds.tenant_id', 'funds.id'], name=op.f('fk_voucher_lines_tenant_id_fund_id_funds')),
-    sa.ForeignKeyConstraint(['tenant_id', 'fund_source_id'], ['fund_sources.tenant_id', 'fund_sources.id'], name=op.f('fk_voucher_lines_tenant_id_fund_source_id_fund_sources')),
-    sa.ForeignKeyConstraint(['tenant_id', 'gl_account_id'], ['gl_accounts.tenant_id', 'gl_accounts.id'], name=op.f('fk_voucher_lines_tenant_id_gl_account_id_gl_accounts')),
     sa.ForeignKeyConstraint(['tenant_id', 'voucher_id'], ['vouchers.tenant_id', 'vouchers.id'], name=op.f('fk_voucher_lines_tenant_id_voucher_id_vouchers'), initially='DEFERRED', deferrable=True),
-    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_voucher_lines_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_voucher_lines')),
     sa.UniqueConstraint('voucher_id', 'line_no', name=op.f('uq_voucher_lines_voucher_id_line_no'))
     )

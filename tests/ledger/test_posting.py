@@ -178,3 +178,15 @@ def test_parse_rupees_refuses(value, code):
 
 def test_line_draft_keeps_codes():
     assert LineDraft("1", "01", "91", "999", "REV", "01", 5, 0).debit == 5
+
+
+def test_a_changed_number_format_applies_from_the_next_financial_year(session, tenant):
+    from vouchers.models import VoucherNumberFormat
+
+    vouchers.post(session, tenant, "RECEIPT", dt.date(2027, 3, 1), cash_receipt(100))
+    session.get(VoucherNumberFormat, (tenant, "RECEIPT")).format = "AMR/RCPT/{fy}/{seq:05d}"
+    session.flush()
+    assert vouchers.post(session, tenant, "RECEIPT", dt.date(2027, 3, 2), cash_receipt(100)).number \
+        == "RV/2026-27/000002"
+    assert vouchers.post(session, tenant, "RECEIPT", dt.date(2027, 4, 1), cash_receipt(100)).number \
+        == "AMR/RCPT/2027-28/00001"

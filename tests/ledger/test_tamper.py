@@ -55,13 +55,15 @@ def _ids(conn, tenant):
 
 
 def _forge(engine, tenant, *, debit=500, credit=500, seq_offset=1, prev_hash=None, period="2026-11",
-           line_count=2, total=None, day=DAY) -> str:
+           line_count=2, total=None, day=DAY, income=None) -> str:
     """Insert a voucher by hand, as an attacker with SQL access would, and return the error."""
     with engine.connect() as conn:
         ids = _ids(conn, tenant)
         if period != "2026-11":
             ids["period"] = conn.execute(text("SELECT id FROM periods WHERE tenant_id = :t AND code = :c"),
                                          {"t": tenant, "c": period}).scalar_one()
+    if income is not None:
+        ids["income"] = income
     params = {**ids, "t": tenant, "d": day, "dr": debit, "cr": credit,
               "seq": ids["last_seq"] + seq_offset,
               "prev": ids["last_hash"] if prev_hash is None else prev_hash,
@@ -101,6 +103,20 @@ def test_a_line_cannot_be_added_to_a_posted_voucher(engine, tenant, posted):
 
 def test_forged_unbalanced_voucher_is_refused(engine, tenant, posted):
     assert "LEDGER_UNBALANCED" in _forge(engine, tenant, debit=500, credit=400)
+
+
+def test_forged_voucher_naming_foreign_or_missing_masters_is_refused(engine, factory, tenant, posted):
+    from collection.masters import load_masters, parse_masters
+
+    with factory() as session:  # a second ULB with its own chart of accounts
+        load_masters(session, parse_masters({"tenants": [{"code": "pb", "name": "Punjab"}, {
+            "code": "pb.jalandhar", "name": "MC Jalandhar", "parent": "pb",
+            "accounts": [{"glcode": "1100101", "name": "Property Tax", "type": "income"}]}]}))
+        session.commit()
+    with engine.connect() as conn:
+        foreign = conn.execute(text("SELECT id FROM gl_accounts WHERE tenant_id = 'pb.jalandhar'")).scalar_one()
+    assert "LEDGER_UNKNOWN_MASTER" in _forge(engine, tenant, income=foreign)
+    assert "LEDGER_UNKNOWN_MASTER" in _forge(engine, tenant, income=987654)
 
 
 def test_forged_voucher_with_hidden_lines_is_refused(engine, tenant, posted):
@@ -153,7 +169,10 @@ def test_used_masters_cannot_be_recoded(engine, tenant, posted):
              {"t": tenant}, code="MASTER_IN_USE")
     _refused(engine, "UPDATE funds SET code = '09' WHERE tenant_id = :t AND code = '01'", {"t": tenant},
              code="MASTER_IN_USE")
-    _refused(engine, "DELETE FROM gl_accounts WHERE tenant_id = :t AND glcode = '1100101'", {"t": tenant})
+    _refused(engine, "DELETE FROM gl_accounts WHERE tenant_id = :t AND glcode = '1100101'", {"t": tenant},
+             code="MASTER_IN_USE")
+    _refused(engine, "DELETE FROM functions WHERE tenant_id = :t AND code = '91'", {"t": tenant},
+             code="MASTER_IN_USE")
     with engine.begin() as conn:  # an unused account may still be renamed or recoded
         conn.execute(text("UPDATE gl_accounts SET glcode = '1100199' WHERE tenant_id = :t "
                           "AND glcode = '1100102'"), {"t": tenant})
