@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from collection.models import BankAccount
 from ledger.errors import RasidError, ValidationError
 from ledger.journal import SEGMENTS
-from ledger.models import ACCOUNT_PURPOSES, GlAccount, Tenant, VoucherLine
+from ledger.models import ACCOUNT_PURPOSES, Fund, GlAccount, Tenant, VoucherLine
 from ledger.periods import ensure_financial_year
 from vouchers.models import VoucherNumberFormat
 from vouchers.numbering import check_format
@@ -242,8 +242,6 @@ def _load_number_format(session, tenant_id, vtype, fmt, where, report) -> None:
 
 
 def _load_bank_accounts(session, tenant_id, items, where, report) -> None:
-    from ledger.models import Fund
-
     session.flush()
     funds = {f.code: f.id for f in session.scalars(select(Fund).where(Fund.tenant_id == tenant_id))}
     accounts = {a.glcode: a for a in session.scalars(select(GlAccount).where(GlAccount.tenant_id == tenant_id))}

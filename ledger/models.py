@@ -55,36 +55,36 @@ class _Segment:
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-def _segment_args(table: str) -> tuple:
+def _segment_args() -> tuple:
     return (UniqueConstraint("tenant_id", "code"), UniqueConstraint("tenant_id", "id"))
 
 
 class Fund(_Segment, Base):
     __tablename__ = "funds"
-    __table_args__ = _segment_args("funds")
+    __table_args__ = _segment_args()
 
 
 class Function(_Segment, Base):
     """An NMAM function (what the money is for: water supply, roads, ...)."""
 
     __tablename__ = "functions"
-    __table_args__ = _segment_args("functions")
+    __table_args__ = _segment_args()
     parent_code: Mapped[str | None] = mapped_column(String(32))
 
 
 class Functionary(_Segment, Base):
     __tablename__ = "functionaries"
-    __table_args__ = _segment_args("functionaries")
+    __table_args__ = _segment_args()
 
 
 class Department(_Segment, Base):
     __tablename__ = "departments"
-    __table_args__ = _segment_args("departments")
+    __table_args__ = _segment_args()
 
 
 class FundSource(_Segment, Base):
     __tablename__ = "fund_sources"
-    __table_args__ = _segment_args("fund_sources")
+    __table_args__ = _segment_args()
 
 
 class GlAccount(Base):

@@ -144,12 +144,12 @@ def post_cmd(ctx, path) -> None:
     """Post a voucher described by a JSON file (see README: "Posting a journal voucher")."""
     try:
         spec = json.load(path)
-        lines = [LineDraft(str(l["glcode"]), str(l["fund"]), str(l["function"]), str(l["functionary"]),
-                           str(l["department"]), str(l["fundSource"]),
-                           debit=parse_rupees(l.get("debit", "0"), field=f"lines[{i}].debit"),
-                           credit=parse_rupees(l.get("credit", "0"), field=f"lines[{i}].credit"),
-                           narration=l.get("narration"))
-                 for i, l in enumerate(spec["lines"], start=1)]
+        lines = [LineDraft(str(ln["glcode"]), str(ln["fund"]), str(ln["function"]),
+                           str(ln["functionary"]), str(ln["department"]), str(ln["fundSource"]),
+                           debit=parse_rupees(ln.get("debit", "0"), field=f"lines[{i}].debit"),
+                           credit=parse_rupees(ln.get("credit", "0"), field=f"lines[{i}].credit"),
+                           narration=ln.get("narration"))
+                 for i, ln in enumerate(spec["lines"], start=1)]
         voucher_date = dt.date.fromisoformat(spec["date"])
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ValidationError(f"{path.name}: not a voucher file ({type(exc).__name__}: {exc})",

@@ -1,7 +1,7 @@
 """foundation: masters, journal, balances
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-23 20:32:22.213445
 """
 from __future__ import annotations

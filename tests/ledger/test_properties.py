@@ -62,7 +62,7 @@ def test_unbalanced_vouchers_are_refused_and_leave_no_trace(factory, tenant, vou
     if (skewed.debit or skewed.credit) <= 0:
         skewed = skewed._replace(debit=abs(skew)) if first.debit else skewed._replace(credit=abs(skew))
     lines = [skewed, *lines[1:]]
-    if sum(l.debit for l in lines) == sum(l.credit for l in lines):
+    if sum(x.debit for x in lines) == sum(x.credit for x in lines):
         return
     with factory() as session:
         before = session.scalar(select(func.count()).select_from(Voucher))
