@@ -1,0 +1,153 @@
+"""Ledger posting throughput and trial balance cost on PostgreSQL, against pgbench in the same run.
+
+    .venv/bin/python benchmarks/ledger_post.py            # the full run (~5 minutes)
+    .venv/bin/python benchmarks/ledger_post.py --quick    # a smoke run
+
+Posts N vouchers of 2–6 lines, one transaction each, through ``vouchers.post``
+(the real path: code resolution, series lock, lines, header with its checking
+trigger, kept balances, hash chain) from 1 client and from 4 client processes,
+and prints vouchers/s with the ratio to pgbench's TPC-B-like TPS for the same
+number of clients. Then it times the trial balance of a month holding 10,000
+lines and of one holding 1,000,000 lines (same chart, days and series).
+Targets: posting ≥ 0.5 × pgbench; trial balance at 1M ≤ 1.5 × at 10k.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing as mp
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import migrations  # noqa: E402
+import vouchers  # noqa: E402
+from benchmarks._pg import fresh_database, pgbench_tps  # noqa: E402
+from collection.masters import load_masters, parse_masters, read_masters_file  # noqa: E402
+from ledger.db import make_engine, session_factory, unit_of_work  # noqa: E402
+from ledger.journal import LineDraft  # noqa: E402
+from ledger.reports import trial_balance  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TENANT = "pb.amritsar"
+DEBIT_HEADS = ["4501001", "4501051", "4501061", "4501071", "4502101", "1109002"]
+CREDIT_HEADS = ["1100101", "1100102", "1100201", "1100301", "1401101", "1401202", "1404006",
+                "1404009", "1405005", "1718001", "3504101", "1808002"]
+FUNCTIONS = ["91", "99", "5100", "9100", "9200"]
+MONTH = [dt.date(2026, 11, d) for d in range(1, 31)]
+
+
+def random_lines(rng: random.Random, n_lines: int) -> list[LineDraft]:
+    """A balanced voucher: 1–2 debit lines, the rest credits, every paisa accounted for."""
+    n_debit = 1 if n_lines < 4 else 2
+    credits = [rng.randint(1_00, 50_000_00) for _ in range(n_lines - n_debit)]
+    total = sum(credits)
+    first = rng.randint(1, total - 1) if n_debit == 2 else total
+    debits = [first, total - first][:n_debit]
+    fn = rng.choice(FUNCTIONS)
+    seg = ("01", fn, "999", "REV", "01")
+    return ([LineDraft(rng.choice(DEBIT_HEADS), *seg, debit=d) for d in debits]
+            + [LineDraft(rng.choice(CREDIT_HEADS), *seg, credit=c) for c in credits])
+
+
+def _post_many(url: str, tenant: str, vtype: str, count: int, seed: int, lines_range=(2, 6)) -> None:
+    engine = make_engine(url)
+    factory = session_factory(engine)
+    rng = random.Random(seed)
+    for _ in range(count):
+        lines = random_lines(rng, rng.randint(*lines_range))
+        with unit_of_work(factory) as session:
+            vouchers.post(session, tenant, vtype, rng.choice(MONTH), lines)
+    engine.dispose()
+
+
+def posting_rate(url: str, clients: int, total: int, types: list[str], tenant: str = TENANT) -> float:
+    per = total // clients
+    args = [(url, tenant, types[i % len(types)], per, 1000 + i) for i in range(clients)]
+    start = time.perf_counter()
+    if clients == 1:
+        _post_many(*args[0])
+    else:
+        with mp.get_context("fork").Pool(clients) as pool:
+            pool.starmap(_post_many, args)
+    return per * clients / (time.perf_counter() - start)
+
+
+def load_lines(url: str, tenant: str, total_lines: int, per_voucher: int) -> None:
+    """Fill a tenant with ``total_lines`` lines in vouchers of ``per_voucher`` lines (2 processes)."""
+    count = max(1, total_lines // per_voucher)
+    args = [(url, tenant, vtype, count // 2, seed, (per_voucher, per_voucher))
+            for vtype, seed in (("RECEIPT", 7), ("JOURNAL", 8))]
+    with mp.get_context("fork").Pool(2) as pool:
+        pool.starmap(_post_many, args)
+
+
+def tb_time(url: str, tenant: str, rounds: int = 7) -> float:
+    engine = make_engine(url)
+    factory = session_factory(engine)
+    times = []
+    for _ in range(rounds):
+        with factory() as session:
+            start = time.perf_counter()
+            tb = trial_balance(session, tenant, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+            times.append(time.perf_counter() - start)
+            assert tb.balanced
+    engine.dispose()
+    return statistics.median(times)
+
+
+def clone_tenant(session, code: str) -> None:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "examples" / "masters.yaml").read_text())
+    amritsar = next(t for t in data["tenants"] if t["code"] == TENANT)
+    load_masters(session, parse_masters({"tenants": [data["tenants"][0], {**amritsar, "code": code}]}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--vouchers", type=int, default=20_000)
+    parser.add_argument("--tb-small", type=int, default=10_000)
+    parser.add_argument("--tb-large", type=int, default=1_000_000)
+    parser.add_argument("--pgbench-seconds", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="2,000 vouchers, 100k lines, 5 s pgbench")
+    args = parser.parse_args()
+    if args.quick:
+        args.vouchers, args.tb_large, args.pgbench_seconds = 2_000, 100_000, 5
+
+    url = fresh_database("rasid_bench_ledger")
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    with unit_of_work(session_factory(engine)) as session:
+        load_masters(session, read_masters_file(ROOT / "examples" / "masters.yaml"))
+        clone_tenant(session, "bench.tb_small")
+        clone_tenant(session, "bench.tb_large")
+    engine.dispose()
+
+    print(f"PostgreSQL at {url.rsplit('@', 1)[-1]}; {args.vouchers:,} vouchers of 2–6 lines per run")
+    results = {}
+    for clients, types, label in [(1, ["RECEIPT"], "1 client, 1 series"),
+                                  (4, ["RECEIPT", "JOURNAL", "CONTRA", "PAYMENT"], "4 clients, 4 series"),
+                                  (4, ["RECEIPT"], "4 clients, 1 series")]:
+        base = pgbench_tps(clients, args.pgbench_seconds)
+        rate = posting_rate(url, clients, args.vouchers, types)
+        results[label] = (rate, base)
+        print(f"  {label:<22} {rate:8.0f} vouchers/s   pgbench -c {clients}: {base:7.0f} tps   "
+              f"ratio {rate / base:.2f}")
+
+    print(f"trial balance (a month, kept balances): loading {args.tb_small:,} and {args.tb_large:,} lines ...")
+    load_lines(url, "bench.tb_small", args.tb_small, 10)
+    load_lines(url, "bench.tb_large", args.tb_large, 200)
+    small, large = tb_time(url, "bench.tb_small"), tb_time(url, "bench.tb_large")
+    print(f"  {args.tb_small:>9,} lines: {small * 1000:7.2f} ms")
+    print(f"  {args.tb_large:>9,} lines: {large * 1000:7.2f} ms   ratio {large / small:.2f} (target ≤ 1.5)")
+    one = results["1 client, 1 series"]
+    print(f"posting vs pgbench (1 client): {one[0] / one[1]:.2f} (target ≥ 0.5)")
+
+
+if __name__ == "__main__":
+    main()
