@@ -83,3 +83,13 @@ def test_bad_input_gets_a_code_not_a_traceback(db_url, tmp_path):
     junk.write_text("{not json")
     result = CliRunner().invoke(main, ["ledger", "post", str(junk)], env={"RASID_DATABASE_URL": db_url})
     assert result.exit_code == 2 and "error VOUCHER_FILE_INVALID" in result.output
+
+
+def test_doctor_reports_database_schema_and_printing(db_url):
+    result = CliRunner().invoke(main, ["doctor"], env={"RASID_DATABASE_URL": db_url})
+    lines = result.output.splitlines()
+    assert any(line.startswith("ok    database") for line in lines), result.output
+    assert any(line.startswith("ok    schema") for line in lines), result.output
+    assert any("font subsetting" in line for line in lines)
+    assert any("template default" in line for line in lines)
+    assert result.exit_code == (0 if all(line.startswith("ok") for line in lines) else 1)
