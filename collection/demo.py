@@ -1,8 +1,8 @@
 """``rasid demo``: a demo municipality from nothing, in a SQLite file.
 
-Today it shows the ledger: masters, an opening balance, receipt vouchers
-(cash with a rebate, a cheque for the BPA fee of the Bill XML seed), a
-remittance to the bank and a reversal. Later issues replace the hand-made
+Today it shows masters, Bill XML intake (examples/bills) and the ledger: an
+opening balance, receipt vouchers (cash with a rebate, a cheque for BPA fees),
+a remittance to the bank and a reversal. Later issues replace the hand-made
 receipt vouchers with the whole bill → payment → receipt flow.
 """
 from __future__ import annotations
@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 import vouchers
+from collection.bills.intake import submit_bill_xml
 from collection.masters import load_masters, read_masters_file
 from ledger.db import unit_of_work
 from ledger.journal import LineDraft, PostedVoucher, get_voucher
+from ledger.money import format_rupees
 
 TENANT = "pb.amritsar"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -35,6 +37,15 @@ def run_demo(engine, factory: sessionmaker[Session], echo: Callable[[str], None]
     with unit_of_work(factory) as session:
         report = load_masters(session, read_masters_file(EXAMPLES / "masters.yaml"))
     echo(f"masters: {report.summary()}")
+
+    echo("submitting bills (Bill XML):")
+    for path in sorted((EXAMPLES / "bills").glob("*.xml")):
+        with unit_of_work(factory) as session:
+            submission = submit_bill_xml(session, TENANT, path.read_bytes(), submitted_by="demo")
+        for stored in submission.bills:
+            bill = stored.bill
+            echo(f"  {path.name}: bill {bill.ref_no} of {bill.consumer_code} ({bill.payee_name}), "
+                 f"{format_rupees(bill.total_paise)} due, {stored.outcome}")
 
     def post(voucher_type: str, day: int, lines: list[LineDraft], narration: str, key: str) -> PostedVoucher:
         with unit_of_work(factory) as session:

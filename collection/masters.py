@@ -19,9 +19,14 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from collection.models import BankAccount
+from collection.service_master import (
+    DEFAULT_RECEIPT_NUMBER_FORMAT, INSTRUMENT_TYPES, Service, ServiceHoldingAccount,
+)
 from ledger.errors import RasidError, ValidationError
 from ledger.journal import SEGMENTS
-from ledger.models import ACCOUNT_PURPOSES, Fund, GlAccount, Tenant, VoucherLine
+from ledger.models import (
+    ACCOUNT_PURPOSES, Department, Functionary, Fund, FundSource, GlAccount, Tenant, VoucherLine,
+)
 from ledger.periods import ensure_financial_year
 from vouchers.models import VoucherNumberFormat
 from vouchers.numbering import check_format
@@ -77,6 +82,28 @@ class BankAccountIn(_In):
         return str(v) if isinstance(v, int) else v
 
 
+class ServiceIn(_In):
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=200)
+    active: bool = True
+    fund: str
+    department: str
+    functionary: str
+    fund_source: str
+    instruments: list[Literal[INSTRUMENT_TYPES]] = Field(min_length=1)  # type: ignore[valid-type]
+    part_payment: bool = False
+    receipt_template: str = "default"
+    workflow: Literal["none", "submit-approve"] = "none"
+    receipt_number_format: str = DEFAULT_RECEIPT_NUMBER_FORMAT
+    advance_glcode: str | None = None
+    holding_accounts: dict[Literal[INSTRUMENT_TYPES], str]  # type: ignore[valid-type]
+
+    @field_validator("fund", "department", "functionary", "fund_source", "advance_glcode", mode="before")
+    @classmethod
+    def _as_text(cls, v):
+        return str(v) if isinstance(v, int) else v
+
+
 class TenantIn(_In):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", max_length=64)
     name: str
@@ -93,6 +120,7 @@ class TenantIn(_In):
     fund_sources: list[SegmentIn] = []
     accounts: list[AccountIn] = []
     bank_accounts: list[BankAccountIn] = []
+    services: list[ServiceIn] = []
 
 
 class MastersFile(_In):
@@ -158,6 +186,7 @@ def load_masters(session: Session, masters: MastersFile) -> LoadReport:
         for vtype, fmt in tenant.voucher_numbering.items():
             _load_number_format(session, tenant.code, vtype, fmt, f"{where}.voucher_numbering", report)
         _load_bank_accounts(session, tenant.code, tenant.bank_accounts, f"{where}.bank_accounts", report)
+        _load_services(session, tenant.code, tenant.services, f"{where}.services", report)
     session.flush()
     return report
 
@@ -269,3 +298,66 @@ def _load_bank_accounts(session, tenant_id, items, where, report) -> None:
             raise RasidError(f"{here}: bank account {item.code} has postings; its GL code and fund "
                              "cannot change", code="MASTER_IN_USE", status=409, field=here)
         _apply(row, values, report, "bank_accounts")
+
+
+def _load_services(session, tenant_id, items, where, report) -> None:
+    session.flush()
+
+    def codes(model) -> dict[str, int]:
+        return {code: id_ for code, id_ in session.execute(
+            select(model.code, model.id).where(model.tenant_id == tenant_id))}
+
+    segments = {"fund": codes(Fund), "department": codes(Department),
+                "functionary": codes(Functionary), "fund_source": codes(FundSource)}
+    accounts = {a.glcode: a for a in session.scalars(select(GlAccount).where(GlAccount.tenant_id == tenant_id))}
+    existing = {s.code: s for s in session.scalars(select(Service).where(Service.tenant_id == tenant_id))}
+    for i, item in enumerate(items):
+        here = f"{where}[{i}]"
+        ids = {}
+        for name, known in segments.items():
+            code = getattr(item, name)
+            if code not in known:
+                raise ValidationError(f"{here}: {name.replace('_', ' ')} {code!r} is not defined",
+                                      code="MASTERS_INVALID", field=f"{here}.{name}")
+            ids[f"{name}_id"] = known[code]
+        check_format(item.receipt_number_format)
+        missing = [t for t in item.instruments if t not in item.holding_accounts]
+        if missing:
+            raise ValidationError(f"{here}: no holding account for {', '.join(missing)}",
+                                  code="MASTERS_INVALID", field=f"{here}.holding_accounts")
+        holding = {}
+        for instrument, glcode in item.holding_accounts.items():
+            gl = accounts.get(str(glcode))
+            if gl is None or gl.type != "asset" or not gl.postable:
+                raise ValidationError(f"{here}: holding account {glcode!r} for {instrument} must be a "
+                                      "detailed asset account", code="MASTERS_INVALID",
+                                      field=f"{here}.holding_accounts.{instrument}")
+            holding[instrument] = gl.id
+        advance = None
+        if item.advance_glcode:
+            gl = accounts.get(item.advance_glcode)
+            if gl is None or gl.type != "liability" or not gl.postable:
+                raise ValidationError(f"{here}: advance account {item.advance_glcode!r} must be a detailed "
+                                      "liability account", code="MASTERS_INVALID",
+                                      field=f"{here}.advance_glcode")
+            advance = gl.id
+        values = {"name": item.name, "active": item.active, **ids,
+                  "instruments": ",".join(item.instruments), "part_payment_default": item.part_payment,
+                  "receipt_template": item.receipt_template, "workflow": item.workflow,
+                  "receipt_number_format": item.receipt_number_format, "advance_gl_account_id": advance}
+        row = existing.get(item.code)
+        if row is None:
+            row = Service(tenant_id=tenant_id, code=item.code, **values)
+            session.add(row)
+            session.flush()
+            report[("services", "created")] += 1
+        else:
+            _apply(row, values, report, "services")
+        current = {h.instrument_type: h for h in session.scalars(
+            select(ServiceHoldingAccount).where(ServiceHoldingAccount.service_id == row.id))}
+        for instrument, gl_id in holding.items():
+            if instrument in current:
+                current[instrument].gl_account_id = gl_id
+            else:
+                session.add(ServiceHoldingAccount(tenant_id=tenant_id, service_id=row.id,
+                                                  instrument_type=instrument, gl_account_id=gl_id))

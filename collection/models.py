@@ -35,3 +35,10 @@ class BankAccount(Base):
     fund_id: Mapped[int] = mapped_column(BigInteger)
     gl_account_id: Mapped[int] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+# Tables of the access layer and the audit trail (revision 0002).
+import collection.audit  # noqa: E402,F401
+import collection.auth.models  # noqa: E402,F401
+# The service master and bills (revision 0003).
+import collection.bills.models  # noqa: E402,F401
+import collection.service_master  # noqa: E402,F401

@@ -93,3 +93,22 @@ def test_doctor_reports_database_schema_and_printing(db_url):
     assert any("font subsetting" in line for line in lines)
     assert any("template default" in line for line in lines)
     assert result.exit_code == (0 if all(line.startswith("ok") for line in lines) else 1)
+
+
+def test_bills_validate_and_submit(db_url, tmp_path):
+    examples = ROOT / "examples" / "bills"
+    result = CliRunner().invoke(main, ["bills", "validate", str(examples)], env={"RASID_DATABASE_URL": db_url})
+    assert result.exit_code == 0 and "2 valid, 0 invalid" in result.output
+    bad = tmp_path / "bad.xml"
+    bad.write_text((examples / "bpa-permit-fees.xml").read_text().replace("<totalAmount>16030", "<totalAmount>16031"))
+    result = CliRunner().invoke(main, ["bills", "validate", "--tenant", "pb.amritsar", str(bad)],
+                                env={"RASID_DATABASE_URL": db_url})
+    assert result.exit_code == 1 and "TOTAL_MISMATCH" in result.output
+    result = CliRunner().invoke(main, ["bills", "submit", "--tenant", "pb.amritsar", str(examples), str(bad)],
+                                env={"RASID_DATABASE_URL": db_url})
+    assert result.exit_code == 1
+    assert "accepted 2 file(s): 3 bill(s) created, 0 new version(s), 0 unchanged" in result.output
+    assert "rejected 1 file(s):" in result.output and "bad.xml: BILL_XML_INVALID: TOTAL_MISMATCH" in result.output
+    again = CliRunner().invoke(main, ["bills", "submit", "--tenant", "pb.amritsar", str(examples)],
+                               env={"RASID_DATABASE_URL": db_url})
+    assert again.exit_code == 0 and "0 bill(s) created, 0 new version(s), 3 unchanged" in again.output

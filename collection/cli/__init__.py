@@ -36,13 +36,18 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 
 def _register() -> None:
-    from collection.cli import db, demo, ledger_cmds, masters
+    from collection.cli import bills, db, demo, doctor, ledger_cmds, masters, serve, users
 
     main.add_command(db.db)
     main.add_command(masters.masters)
+    main.add_command(bills.bills)
     main.add_command(ledger_cmds.ledger)
     main.add_command(ledger_cmds.periods)
     main.add_command(demo.demo)
+    main.add_command(doctor.doctor)
+    main.add_command(users.users)
+    main.add_command(users.clients)
+    main.add_command(serve.serve)
 
 
 _register()

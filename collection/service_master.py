@@ -1,0 +1,84 @@
+"""The service master: what a ULB collects for (property tax, building permits, ...).
+
+A service names the defaults its bills fall back on (fund, department,
+functionary, fund source), which instruments it accepts, how its receipts are
+numbered and printed, its workflow, and the GL account that holds each
+instrument's money until it is remitted (cash-in-hand, cheque-in-hand, card or
+gateway clearing, the bank's own head for a bank challan).
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger, Boolean, CheckConstraint, ForeignKey, ForeignKeyConstraint, String, UniqueConstraint,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ledger.db import Base, BigId
+from ledger.errors import NotFound
+
+INSTRUMENT_TYPES = ("cash", "cheque", "dd", "card", "online", "bankchallan", "neft", "rtgs",
+                    "postal_order")
+WORKFLOWS = ("none", "submit-approve")
+DEFAULT_RECEIPT_NUMBER_FORMAT = "{mm}/{fy}/{seq:06d}"  # as eGov: 11/2026-27/000042
+
+
+class Service(Base):
+    __tablename__ = "services"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "code"),
+        UniqueConstraint("tenant_id", "id"),
+        ForeignKeyConstraint(["tenant_id", "fund_id"], ["funds.tenant_id", "funds.id"]),
+        ForeignKeyConstraint(["tenant_id", "department_id"], ["departments.tenant_id", "departments.id"]),
+        ForeignKeyConstraint(["tenant_id", "functionary_id"],
+                             ["functionaries.tenant_id", "functionaries.id"]),
+        ForeignKeyConstraint(["tenant_id", "fund_source_id"], ["fund_sources.tenant_id", "fund_sources.id"]),
+        ForeignKeyConstraint(["tenant_id", "advance_gl_account_id"],
+                             ["gl_accounts.tenant_id", "gl_accounts.id"]),
+        CheckConstraint("workflow IN ('none', 'submit-approve')", name="workflow"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    fund_id: Mapped[int] = mapped_column(BigInteger)
+    department_id: Mapped[int] = mapped_column(BigInteger)
+    functionary_id: Mapped[int] = mapped_column(BigInteger)
+    fund_source_id: Mapped[int] = mapped_column(BigInteger)
+    #: Comma-separated instrument types this service accepts.
+    instruments: Mapped[str] = mapped_column(String(200))
+    part_payment_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    receipt_template: Mapped[str] = mapped_column(String(64), default="default")
+    workflow: Mapped[str] = mapped_column(String(16), default="none")
+    receipt_number_format: Mapped[str] = mapped_column(String(100), default=DEFAULT_RECEIPT_NUMBER_FORMAT)
+    #: Where an excess over the outstanding goes when the service takes advances (else refused).
+    advance_gl_account_id: Mapped[int | None] = mapped_column(BigInteger)
+
+    @property
+    def instrument_types(self) -> tuple[str, ...]:
+        return tuple(t for t in self.instruments.split(",") if t)
+
+
+class ServiceHoldingAccount(Base):
+    """The GL account that receives an instrument type's money for a service."""
+
+    __tablename__ = "service_holding_accounts"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "service_id"], ["services.tenant_id", "services.id"]),
+        ForeignKeyConstraint(["tenant_id", "gl_account_id"], ["gl_accounts.tenant_id", "gl_accounts.id"]),
+    )
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    instrument_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    gl_account_id: Mapped[int] = mapped_column(BigInteger)
+
+
+def get_service(session: Session, tenant_id: str, code: str) -> Service:
+    service = session.scalars(select(Service).where(Service.tenant_id == tenant_id,
+                                                    Service.code == code)).first()
+    if service is None:
+        raise NotFound(f"no service {code!r} in {tenant_id}", code="SERVICE_NOT_FOUND")
+    return service
