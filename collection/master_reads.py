@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from collection.models import BankAccount
+from collection.service_master import Service, ServiceHoldingAccount
 from ledger.errors import NotFound
 from ledger.models import (
     Department,
@@ -209,3 +210,49 @@ def get_period(session: Session, tenant_id: str, code: str) -> dict:
     if row is None:
         raise NotFound(f"no period {code!r} for {tenant_id}", code="PERIOD_NOT_FOUND")
     return period_view(*row)
+
+
+# --------------------------------------------------------------------------- services
+
+def service_view(session: Session, s: Service) -> dict:
+    """A service as the masters file describes it: codes, not ids."""
+    def code(model, id_):
+        return session.scalar(select(model.code).where(model.id == id_)) if id_ is not None else None
+
+    holding = session.execute(
+        select(ServiceHoldingAccount.instrument_type, GlAccount.glcode)
+        .join(GlAccount, GlAccount.id == ServiceHoldingAccount.gl_account_id)
+        .where(ServiceHoldingAccount.service_id == s.id)
+        .order_by(ServiceHoldingAccount.instrument_type))
+    return {"code": s.code, "name": s.name, "active": s.active, "fund": code(Fund, s.fund_id),
+            "department": code(Department, s.department_id),
+            "functionary": code(Functionary, s.functionary_id),
+            "fund_source": code(FundSource, s.fund_source_id),
+            "instruments": list(s.instrument_types), "part_payment": s.part_payment_default,
+            "receipt_template": s.receipt_template, "workflow": s.workflow,
+            "receipt_number_format": s.receipt_number_format,
+            "advance_glcode": session.scalar(select(GlAccount.glcode).where(
+                GlAccount.id == s.advance_gl_account_id)) if s.advance_gl_account_id else None,
+            "holding_accounts": {instrument: glcode for instrument, glcode in holding}}
+
+
+def list_services(session: Session, tenant_id: str, active: bool | None, limit: int,
+                  offset: int) -> Page:
+    query = select(Service).where(Service.tenant_id == tenant_id)
+    if active is not None:
+        query = query.where(Service.active == active)
+    total, rows = paginate(session, query.order_by(Service.code), limit, offset)
+    return Page(total, [service_view(session, row[0]) for row in rows])
+
+
+def find_service(session: Session, tenant_id: str, code: str) -> dict | None:
+    service = session.scalars(select(Service).where(Service.tenant_id == tenant_id,
+                                                    Service.code == code)).first()
+    return service_view(session, service) if service else None
+
+
+def get_service(session: Session, tenant_id: str, code: str) -> dict:
+    view = find_service(session, tenant_id, code)
+    if view is None:
+        raise NotFound(f"no service {code!r} in {tenant_id}", code="SERVICE_NOT_FOUND")
+    return view

@@ -21,6 +21,7 @@ from collection.masters import (
     BankAccountIn,
     MastersFile,
     SegmentIn,
+    ServiceIn,
     TenantIn,
     load_masters,
 )
@@ -118,6 +119,15 @@ def upsert_bank_account(session: Session, actor: Actor, tenant_id: str, code: st
     _load_into(session, tenant_id, bank_accounts=[item])
     after = master_reads.get_bank_account(session, tenant_id, code)
     _record(session, actor, tenant_id, "bank_account", code, before, after)
+    return after
+
+
+def upsert_service(session: Session, actor: Actor, tenant_id: str, code: str, fields: dict) -> dict:
+    item = ServiceIn(code=code, **fields)
+    before = master_reads.find_service(session, tenant_id, code)
+    _load_into(session, tenant_id, services=[item])
+    after = master_reads.get_service(session, tenant_id, code)
+    _record(session, actor, tenant_id, "service", code, before, after)
     return after
 
 

@@ -40,6 +40,12 @@ EXAMPLES: dict[str, Example] = {
     "api.masters.put_bank_account": Example({"tenant_id": AMRITSAR, "code": "PNB-NEW"}, body={
         "bank": "Punjab National Bank", "branch": "Hall Bazaar", "accountNumber": "0123456789",
         "ifsc": "PUNB0012300", "fund": "01", "glcode": "4502101"}),
+    "api.masters.list_services": Example({"tenant_id": AMRITSAR}, {"active": "true"}),
+    "api.masters.get_service": Example({"tenant_id": AMRITSAR, "code": "PT"}),
+    "api.masters.put_service": Example({"tenant_id": AMRITSAR, "code": "ADV"}, body={
+        "name": "Advertisement Tax", "fund": "01", "department": "REV", "functionary": "999",
+        "fundSource": "01", "instruments": ["cash", "cheque"],
+        "holdingAccounts": {"cash": "4501001", "cheque": "4501051"}}),
     "api.periods.list_periods": Example({"tenant_id": AMRITSAR}, {"financialYear": "2026-27"}),
     "api.periods.get_period": Example({"tenant_id": AMRITSAR, "code": "2026-11"}),
     "api.periods.close_period": Example({"tenant_id": AMRITSAR, "code": "2026-05"}),

@@ -110,3 +110,21 @@ def test_tenant_update_keeps_what_it_does_not_mention(api, admin):
     assert periods["total"] == 12
     assert api.get(f"{BASE}/periods", admin, query_string={"financialYear": "2026-27"}).get_json()[
         "total"] == 12
+
+
+def test_services_over_http(api, admin):
+    """Read the service master; an ADMIN creates one through the loader's rules."""
+    base = "/api/v1/tenants/pb.amritsar/services"
+    listing = api.call("GET", base, admin).get_json()
+    assert {item["code"] for item in listing["items"]} >= {"PT", "BPA", "WS", "TL"}
+    pt = api.call("GET", f"{base}/PT", admin).get_json()
+    assert pt["holdingAccounts"]["cash"] == "4501001" and pt["advanceGlcode"] == "3504101"
+    assert pt["receiptNumberFormat"] == "{mm}/{fy}/{seq:06d}" and pt["partPayment"] is True
+    body = {"name": "Advertisement Tax", "fund": "01", "department": "REV", "functionary": "999",
+            "fundSource": "01", "instruments": ["cash", "card"], "holdingAccounts": {"cash": "4501001"}}
+    refused = api.call("PUT", f"{base}/ADV", admin, json=body)
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["code"] == "MASTERS_INVALID"
+    created = api.call("PUT", f"{base}/ADV", admin, json={**body, "holdingAccounts": {
+        "cash": "4501001", "card": "4501061"}})
+    assert created.status_code == 200 and created.get_json()["instruments"] == ["cash", "card"]
+    assert api.call("GET", f"{base}/NOPE", admin).get_json()["errors"][0]["code"] == "SERVICE_NOT_FOUND"

@@ -15,6 +15,9 @@ from collection.api.schemas.masters import (
     SegmentOut,
     SegmentQuery,
     SegmentWrite,
+    ServiceOut,
+    ServiceQuery,
+    ServiceWrite,
     TenantOut,
     TenantQuery,
     TenantWrite,
@@ -117,3 +120,25 @@ def put_bank_account(call: Call, tenant_id: str, code: str):
     """Create or update a bank account."""
     return master_writes.upsert_bank_account(call.session, call.actor, tenant_id, code,
                                              call.body.model_dump())
+
+
+@routes.endpoint("GET", f"{TENANT}/services", roles=ALL_ROLES, query=ServiceQuery,
+                 response=Page[ServiceOut])
+def list_services(call: Call, tenant_id: str):
+    """What the tenant collects for, with each service's defaults and holding accounts."""
+    q = call.query
+    return page(master_reads.list_services(call.session, tenant_id, q.active, q.limit, q.offset), q)
+
+
+@routes.endpoint("GET", f"{TENANT}/services/<code>", roles=ALL_ROLES, response=ServiceOut)
+def get_service(call: Call, tenant_id: str, code: str):
+    """One service."""
+    return master_reads.get_service(call.session, tenant_id, code)
+
+
+@routes.endpoint("PUT", f"{TENANT}/services/<code>", roles={ADMIN}, body=ServiceWrite,
+                 response=ServiceOut)
+def put_service(call: Call, tenant_id: str, code: str):
+    """Create or update a service."""
+    return master_writes.upsert_service(call.session, call.actor, tenant_id, code,
+                                        call.body.model_dump())

@@ -125,6 +125,50 @@ class BankAccountQuery(PageQuery):
     active: bool | None = None
 
 
+Instrument = Literal["cash", "cheque", "dd", "card", "online", "bankchallan", "neft", "rtgs",
+                     "postal_order"]
+
+
+class ServiceOut(ApiModel):
+    code: str
+    name: str
+    active: bool
+    fund: str
+    department: str
+    functionary: str
+    fund_source: str
+    instruments: list[Instrument]
+    part_payment: bool
+    receipt_template: str
+    workflow: Literal["none", "submit-approve"]
+    receipt_number_format: str = Field(examples=["{mm}/{fy}/{seq:06d}"])
+    advance_glcode: str | None
+    holding_accounts: dict[str, str]
+
+
+class ServiceWrite(ApiInput):
+    """A service the ULB collects for. Every accepted instrument needs a holding account (a
+    detailed asset head); the advance account, if any, is a detailed liability head."""
+
+    name: Name
+    active: bool = True
+    fund: Code
+    department: Code
+    functionary: Code
+    fund_source: Code
+    instruments: Annotated[list[Instrument], Field(min_length=1)]
+    part_payment: bool = False
+    receipt_template: Annotated[str, Field(min_length=1, max_length=64)] = "default"
+    workflow: Literal["none", "submit-approve"] = "none"
+    receipt_number_format: Annotated[str, Field(min_length=1, max_length=100)] = "{mm}/{fy}/{seq:06d}"
+    advance_glcode: Code | None = None
+    holding_accounts: dict[Instrument, Code]
+
+
+class ServiceQuery(PageQuery):
+    active: bool | None = None
+
+
 class PeriodOut(ApiModel):
     code: str = Field(examples=["2026-11"])
     financial_year: str
