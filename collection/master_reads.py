@@ -214,26 +214,31 @@ def get_period(session: Session, tenant_id: str, code: str) -> dict:
 
 # --------------------------------------------------------------------------- services
 
-def service_view(session: Session, s: Service) -> dict:
-    """A service as the masters file describes it: codes, not ids."""
-    def code(model, id_):
-        return session.scalar(select(model.code).where(model.id == id_)) if id_ is not None else None
+def _service_views(session: Session, tenant_id: str, services: list[Service]) -> list[dict]:
+    """Services as the masters file describes them (codes, not ids), in a fixed number of queries."""
+    def codes(model, code_column) -> dict[int, str]:
+        return {id_: code for id_, code in session.execute(
+            select(model.id, code_column).where(model.tenant_id == tenant_id))}
 
-    holding = session.execute(
-        select(ServiceHoldingAccount.instrument_type, GlAccount.glcode)
-        .join(GlAccount, GlAccount.id == ServiceHoldingAccount.gl_account_id)
-        .where(ServiceHoldingAccount.service_id == s.id)
-        .order_by(ServiceHoldingAccount.instrument_type))
-    return {"code": s.code, "name": s.name, "active": s.active, "fund": code(Fund, s.fund_id),
-            "department": code(Department, s.department_id),
-            "functionary": code(Functionary, s.functionary_id),
-            "fund_source": code(FundSource, s.fund_source_id),
-            "instruments": list(s.instrument_types), "part_payment": s.part_payment_default,
-            "receipt_template": s.receipt_template, "workflow": s.workflow,
-            "receipt_number_format": s.receipt_number_format,
-            "advance_glcode": session.scalar(select(GlAccount.glcode).where(
-                GlAccount.id == s.advance_gl_account_id)) if s.advance_gl_account_id else None,
-            "holding_accounts": {instrument: glcode for instrument, glcode in holding}}
+    segment = {name: codes(model, model.code) for name, model in (
+        ("fund", Fund), ("department", Department), ("functionary", Functionary),
+        ("fund_source", FundSource))}
+    glcode = codes(GlAccount, GlAccount.glcode)
+    holding: dict[int, dict[str, str]] = {s.id: {} for s in services}
+    for service_id, instrument, gl_id in session.execute(
+            select(ServiceHoldingAccount.service_id, ServiceHoldingAccount.instrument_type,
+                   ServiceHoldingAccount.gl_account_id)
+            .where(ServiceHoldingAccount.service_id.in_(list(holding)))
+            .order_by(ServiceHoldingAccount.instrument_type)):
+        holding[service_id][instrument] = glcode[gl_id]
+    return [{"code": s.code, "name": s.name, "active": s.active,
+             **{name: segment[name][getattr(s, f"{name}_id")] for name in segment},
+             "instruments": list(s.instrument_types), "part_payment": s.part_payment_default,
+             "receipt_template": s.receipt_template, "workflow": s.workflow,
+             "receipt_number_format": s.receipt_number_format,
+             "advance_glcode": glcode.get(s.advance_gl_account_id),
+             "holding_accounts": holding[s.id]}
+            for s in services]
 
 
 def list_services(session: Session, tenant_id: str, active: bool | None, limit: int,
@@ -242,13 +247,13 @@ def list_services(session: Session, tenant_id: str, active: bool | None, limit: 
     if active is not None:
         query = query.where(Service.active == active)
     total, rows = paginate(session, query.order_by(Service.code), limit, offset)
-    return Page(total, [service_view(session, row[0]) for row in rows])
+    return Page(total, _service_views(session, tenant_id, [row[0] for row in rows]))
 
 
 def find_service(session: Session, tenant_id: str, code: str) -> dict | None:
     service = session.scalars(select(Service).where(Service.tenant_id == tenant_id,
                                                     Service.code == code)).first()
-    return service_view(session, service) if service else None
+    return _service_views(session, tenant_id, [service])[0] if service else None
 
 
 def get_service(session: Session, tenant_id: str, code: str) -> dict:

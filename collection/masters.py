@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError as PydanticError
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -33,75 +33,59 @@ from vouchers.numbering import check_format
 from vouchers.types import VOUCHER_TYPES
 
 
+#: A code as YAML may write it: ``01`` quoted is text, ``1401202`` unquoted is a number.
+Text = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class SegmentIn(_In):
-    code: str = Field(min_length=1, max_length=32)
+    code: Text = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
     active: bool = True
     parent: str | None = None
-
-    @field_validator("code", mode="before")
-    @classmethod
-    def _code_as_text(cls, v):
-        return str(v) if isinstance(v, int) else v
 
 
 class AccountIn(_In):
-    glcode: str = Field(min_length=1, max_length=32)
+    glcode: Text = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
     type: Literal["asset", "liability", "income", "expense", "equity"]
     level: Literal["major", "minor", "detailed"] | None = None
-    parent: str | None = None
+    parent: Text | None = None
     postable: bool | None = None
     active: bool = True
     purpose: Literal[ACCOUNT_PURPOSES] | None = None  # type: ignore[valid-type]
-
-    @field_validator("glcode", "parent", mode="before")
-    @classmethod
-    def _code_as_text(cls, v):
-        return str(v) if isinstance(v, int) else v
 
 
 class BankAccountIn(_In):
     code: str = Field(min_length=1, max_length=32)
     bank: str = Field(min_length=1, max_length=200)
     branch: str = Field(min_length=1, max_length=200)
-    account_number: str = Field(pattern=r"^[0-9A-Za-z]{6,34}$")
+    account_number: Text = Field(pattern=r"^[0-9A-Za-z]{6,34}$")
     ifsc: str = Field(pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")
     account_type: Literal["current", "savings"] = "current"
-    fund: str
-    glcode: str
+    fund: Text
+    glcode: Text
     active: bool = True
-
-    @field_validator("account_number", "fund", "glcode", mode="before")
-    @classmethod
-    def _as_text(cls, v):
-        return str(v) if isinstance(v, int) else v
 
 
 class ServiceIn(_In):
     code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
     active: bool = True
-    fund: str
-    department: str
-    functionary: str
-    fund_source: str
+    fund: Text
+    department: Text
+    functionary: Text
+    fund_source: Text
     instruments: list[Literal[INSTRUMENT_TYPES]] = Field(min_length=1)  # type: ignore[valid-type]
     part_payment: bool = False
     receipt_template: str = "default"
     workflow: Literal["none", "submit-approve"] = "none"
     receipt_number_format: str = DEFAULT_RECEIPT_NUMBER_FORMAT
-    advance_glcode: str | None = None
-    holding_accounts: dict[Literal[INSTRUMENT_TYPES], str]  # type: ignore[valid-type]
-
-    @field_validator("fund", "department", "functionary", "fund_source", "advance_glcode", mode="before")
-    @classmethod
-    def _as_text(cls, v):
-        return str(v) if isinstance(v, int) else v
+    advance_glcode: Text | None = None
+    holding_accounts: dict[Literal[INSTRUMENT_TYPES], Text]  # type: ignore[valid-type]
 
 
 class TenantIn(_In):
@@ -327,7 +311,7 @@ def _load_services(session, tenant_id, items, where, report) -> None:
                                   code="MASTERS_INVALID", field=f"{here}.holding_accounts")
         holding = {}
         for instrument, glcode in item.holding_accounts.items():
-            gl = accounts.get(str(glcode))
+            gl = accounts.get(glcode)
             if gl is None or gl.type != "asset" or not gl.postable:
                 raise ValidationError(f"{here}: holding account {glcode!r} for {instrument} must be a "
                                       "detailed asset account", code="MASTERS_INVALID",

@@ -48,8 +48,7 @@ def check_format(fmt: str) -> str:
 
 def render(fmt: str, slot: SeriesSlot) -> str:
     """The number of ``slot`` in format ``fmt``."""
-    prefix = VOUCHER_TYPES[slot.voucher_type].prefix if slot.voucher_type in VOUCHER_TYPES else slot.voucher_type
-    return fmt.format(prefix=prefix, fy=slot.financial_year, seq=slot.seq,
+    return fmt.format(prefix=VOUCHER_TYPES[slot.voucher_type].prefix, fy=slot.financial_year, seq=slot.seq,
                       yyyy=f"{slot.voucher_date.year:04d}", mm=f"{slot.voucher_date.month:02d}")
 
 

@@ -99,6 +99,7 @@ def submit_bill_xml(session: Session, tenant_id: str, data: bytes, *, submitted_
                      "version": old.version + 1 if old else 1, "live_receipts": 0})
     new_ids = session.execute(insert(Bill).returning(Bill.id, sort_by_parameter_order=True),
                               rows).scalars().all()
+    new_id_of = {(b.consumer_code, b.ref_no): bill_id for bill_id, (_, b, _) in zip(new_ids, changed)}
     accounts = []
     for bill_id, (_payee, bill, _digest) in zip(new_ids, changed):
         for n, account in enumerate(bill.accounts, start=1):
@@ -112,17 +113,15 @@ def submit_bill_xml(session: Session, tenant_id: str, data: bytes, *, submitted_
                 "paid_paise": 0})
     session.execute(insert(BillAccount), accounts)
     for old in superseded:
-        new_id = new_ids[[(b.consumer_code, b.ref_no) for _, b, _ in changed].index(
-            (old.consumer_code, old.ref_no))]
-        session.execute(update(Bill).where(Bill.id == old.id).values(superseded_by_id=new_id))
+        session.execute(update(Bill).where(Bill.id == old.id)
+                        .values(superseded_by_id=new_id_of[(old.consumer_code, old.ref_no)]))
 
     stored = {b.id: b for b in session.scalars(select(Bill).where(Bill.id.in_(new_ids)))}
-    by_key = {(b.consumer_code, b.ref_no): b for b in stored.values()}
     outcome = []
     for _, bill, _ in incoming:
         key = (bill.consumer_code, bill.ref_no)
-        if key in by_key:
-            outcome.append(StoredBill(by_key[key], "superseded" if key in current else "created"))
+        if key in new_id_of:
+            outcome.append(StoredBill(stored[new_id_of[key]], "superseded" if key in current else "created"))
         else:
             outcome.append(StoredBill(current[key], "unchanged"))
     return Submission(outcome, doc_id)
