@@ -235,6 +235,7 @@ def _service_views(session: Session, tenant_id: str, services: list[Service]) ->
              **{name: segment[name][getattr(s, f"{name}_id")] for name in segment},
              "instruments": list(s.instrument_types), "part_payment": s.part_payment_default,
              "receipt_template": s.receipt_template, "workflow": s.workflow,
+             "post_voucher_on": s.post_voucher_on,
              "receipt_number_format": s.receipt_number_format,
              "advance_glcode": glcode.get(s.advance_gl_account_id),
              "holding_accounts": holding[s.id]}

@@ -83,6 +83,7 @@ class ServiceIn(_In):
     part_payment: bool = False
     receipt_template: str = "default"
     workflow: Literal["none", "submit-approve"] = "none"
+    post_voucher_on: Literal["creation", "approval"] = "creation"
     receipt_number_format: str = DEFAULT_RECEIPT_NUMBER_FORMAT
     advance_glcode: Text | None = None
     holding_accounts: dict[Literal[INSTRUMENT_TYPES], Text]  # type: ignore[valid-type]
@@ -328,6 +329,7 @@ def _load_services(session, tenant_id, items, where, report) -> None:
         values = {"name": item.name, "active": item.active, **ids,
                   "instruments": ",".join(item.instruments), "part_payment_default": item.part_payment,
                   "receipt_template": item.receipt_template, "workflow": item.workflow,
+                  "post_voucher_on": item.post_voucher_on,
                   "receipt_number_format": item.receipt_number_format, "advance_gl_account_id": advance}
         row = existing.get(item.code)
         if row is None:

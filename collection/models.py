@@ -42,3 +42,5 @@ import collection.auth.models  # noqa: E402,F401
 # The service master and bills (revision 0003).
 import collection.bills.models  # noqa: E402,F401
 import collection.service_master  # noqa: E402,F401
+# Instruments, receipts and their heads (revision 0004).
+import collection.receipts.models  # noqa: E402,F401

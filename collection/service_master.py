@@ -36,6 +36,7 @@ class Service(Base):
         ForeignKeyConstraint(["tenant_id", "advance_gl_account_id"],
                              ["gl_accounts.tenant_id", "gl_accounts.id"]),
         CheckConstraint("workflow IN ('none', 'submit-approve')", name="workflow"),
+        CheckConstraint("post_voucher_on IN ('creation', 'approval')", name="post_voucher_on"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -52,6 +53,9 @@ class Service(Base):
     part_payment_default: Mapped[bool] = mapped_column(Boolean, default=False)
     receipt_template: Mapped[str] = mapped_column(String(64), default="default")
     workflow: Mapped[str] = mapped_column(String(16), default="none")
+    #: With the submit-approve workflow, post the receipt voucher when the receipt is created
+    #: (the default: the money is in the till) or only once it is approved.
+    post_voucher_on: Mapped[str] = mapped_column(String(16), default="creation", server_default="creation")
     receipt_number_format: Mapped[str] = mapped_column(String(100), default=DEFAULT_RECEIPT_NUMBER_FORMAT)
     #: Where an excess over the outstanding goes when the service takes advances (else refused).
     advance_gl_account_id: Mapped[int | None] = mapped_column(BigInteger)

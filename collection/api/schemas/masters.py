@@ -141,6 +141,7 @@ class ServiceOut(ApiModel):
     part_payment: bool
     receipt_template: str
     workflow: Literal["none", "submit-approve"]
+    post_voucher_on: Literal["creation", "approval"]
     receipt_number_format: str = Field(examples=["{mm}/{fy}/{seq:06d}"])
     advance_glcode: str | None
     holding_accounts: dict[str, str]
@@ -160,6 +161,7 @@ class ServiceWrite(ApiInput):
     part_payment: bool = False
     receipt_template: Annotated[str, Field(min_length=1, max_length=64)] = "default"
     workflow: Literal["none", "submit-approve"] = "none"
+    post_voucher_on: Literal["creation", "approval"] = "creation"
     receipt_number_format: Annotated[str, Field(min_length=1, max_length=100)] = "{mm}/{fy}/{seq:06d}"
     advance_glcode: Code | None = None
     holding_accounts: dict[Instrument, Code]

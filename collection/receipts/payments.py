@@ -1,0 +1,453 @@
+"""Collecting a payment: one instrument, one or more bills, one receipt per bill.
+
+All or nothing, in the caller's transaction:
+
+1. check the request on its own (amounts, instrument fields) – no database;
+2. find the bills and lock them, in id order (``SELECT … FOR UPDATE`` on
+   PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so two
+   payments for one bill queue and the second sees what the first collected;
+3. replay an earlier payment with the same idempotency key (checked *after* the
+   locks, so a retry racing its original finds it instead of paying twice);
+4. check each bill's rules (state, outstanding, part payment, minimum, modes);
+5. number the receipts from the tenant's gapless receipt series, apportion
+   each amount over the bill's heads, post each receipt voucher through
+   ``vouchers.post`` and advance the heads' paid amounts.
+
+Lock order everywhere in rasid: bills by id, then the receipt series, then the
+voucher series (taken by the ledger), so writers queue instead of deadlocking.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from collection.audit import Actor, utcnow
+from collection.bills.models import Bill, BillAccount
+from collection.models import BankAccount
+from collection.receipts.apportion import Apportionment, Head, apportion, outstanding
+from collection.receipts.instruments import InstrumentIn, check_instrument
+from collection.receipts.models import (
+    APPROVED, COLLECTION_TYPES, TO_BE_SUBMITTED, Instrument, Receipt, ReceiptHead,
+    ReceiptSeries,
+)
+from collection.service_master import INSTRUMENT_TYPES, Service, ServiceHoldingAccount
+from ledger.errors import Conflict, NotFound, ValidationError
+from ledger.journal import LineDraft
+from ledger.models import Department, Function, Functionary, Fund, FundSource, GlAccount
+from ledger.periods import fy_code
+from vouchers import posting
+from vouchers.types import RECEIPT
+
+#: Bill XML's ``collectionModeNotAllowed`` words that refuse each instrument type.
+MODES_REFUSING = {
+    "cash": {"cash"}, "cheque": {"cheque"}, "dd": {"dd"}, "card": {"card"},
+    "online": {"online"}, "neft": {"online", "bank"}, "rtgs": {"online", "bank"},
+    "bankchallan": {"bankchallan", "bank"}, "postal_order": set(),
+}
+
+
+@dataclass(frozen=True)
+class BillPayment:
+    """One bill of a payment and the amount paid on it (paise).
+
+    Name the bill by ``bill_id``, or by its reference number (with the consumer
+    code and service when a reference alone is ambiguous). ``version``, when
+    given, must be the bill's active version: a payer holding an old demand
+    is told it was superseded instead of paying a different amount.
+    """
+
+    amount: int
+    bill_id: int | None = None
+    ref_no: str | None = None
+    consumer_code: str | None = None
+    service: str | None = None
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class PaymentIn:
+    instrument: InstrumentIn
+    bills: Sequence[BillPayment]
+    collection_type: str = "C"            #: C counter, F field, O online
+    payer_name: str | None = None         #: defaults to the bill's payee
+    payer_address: str | None = None
+    receipt_date: dt.date | None = None   #: defaults to today
+    narration: str | None = None
+    manual_receipt_number: str | None = None  #: field collection from a manual receipt book
+    manual_receipt_date: dt.date | None = None
+    idempotency_key: str | None = None
+
+
+class Payment(NamedTuple):
+    instrument: Instrument
+    receipts: list[Receipt]
+    replayed: bool = False  #: True when an idempotency key returned an earlier payment
+
+
+class PaymentRefused(ValidationError):
+    """A payment that breaks a collection rule; nothing was written."""
+
+
+def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, *,
+            today: dt.date | None = None) -> Payment:
+    """Collect ``payment`` for ``tenant_id`` and return its instrument and receipts."""
+    today = today or dt.date.today()
+    receipt_date = payment.receipt_date or today
+    _check_request(payment, receipt_date, today)
+
+    ids = [_find_bill(session, tenant_id, n, item) for n, item in enumerate(payment.bills)]
+    seen: dict[int, int] = {}
+    for n, bill_id in enumerate(ids):
+        if bill_id in seen:
+            raise PaymentRefused(f"bills[{n}] is the same bill as bills[{seen[bill_id]}]; pay it once",
+                                 code="BILL_REPEATED", field=f"bills[{n}]")
+        seen[bill_id] = n
+    bills = {b.id: b for b in session.scalars(
+        select(Bill).where(Bill.id.in_(ids)).order_by(Bill.id).with_for_update())}
+
+    digest = request_digest(tenant_id, payment, receipt_date)
+    if payment.idempotency_key:
+        earlier = replay(session, tenant_id, payment.idempotency_key, digest)
+        if earlier is not None:
+            return earlier
+
+    services = {s.id: s for s in session.scalars(
+        select(Service).where(Service.id.in_({b.service_id for b in bills.values()})))}
+    heads = _heads(session, ids)
+    plans = [_plan(n, bills[bill_id], services[bills[bill_id].service_id], heads[bill_id], item,
+                   payment.instrument.type)
+             for n, (bill_id, item) in enumerate(zip(ids, payment.bills))]
+
+    instrument = _store_instrument(session, tenant_id, payment, actor, digest)
+    receipts = [_make_receipt(session, plan, payment, instrument, actor, receipt_date) for plan in plans]
+    return Payment(instrument, receipts)
+
+
+def request_digest(tenant_id: str, payment: PaymentIn, receipt_date: dt.date) -> str:
+    """Fingerprint of a payment request, to tell a retry from a different payment."""
+    content = [tenant_id, asdict(payment.instrument), [asdict(b) for b in payment.bills],
+               payment.collection_type, payment.payer_name, payment.payer_address,
+               receipt_date.isoformat(), payment.narration, payment.manual_receipt_number,
+               payment.manual_receipt_date]
+    return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def replay(session: Session, tenant_id: str, key: str, digest: str) -> Payment | None:
+    """The payment made earlier under ``key``, if any; a different request under it is refused."""
+    instrument = session.scalars(select(Instrument).where(Instrument.tenant_id == tenant_id,
+                                                          Instrument.idempotency_key == key)).first()
+    if instrument is None:
+        return None
+    if instrument.request_digest != digest:
+        raise Conflict(f"idempotency key {key!r} was already used for a different payment",
+                       code="IDEMPOTENCY_KEY_REUSED", field="idempotency_key")
+    receipts = session.scalars(select(Receipt).where(Receipt.instrument_id == instrument.id)
+                               .order_by(Receipt.id)).all()
+    return Payment(instrument, list(receipts), replayed=True)
+
+
+# -- checks -------------------------------------------------------------------------------------
+
+def _check_request(payment: PaymentIn, receipt_date: dt.date, today: dt.date) -> None:
+    instrument = payment.instrument
+    if instrument.type not in INSTRUMENT_TYPES:
+        raise PaymentRefused(f"unknown instrument type {instrument.type!r}; one of {', '.join(INSTRUMENT_TYPES)}",
+                             code="INSTRUMENT_TYPE_UNKNOWN", field="instrument.type")
+    if payment.collection_type not in COLLECTION_TYPES:
+        raise PaymentRefused("collection type must be C (counter), F (field) or O (online)",
+                             code="COLLECTION_TYPE_INVALID", field="collection_type")
+    if not payment.bills:
+        raise PaymentRefused("a payment pays at least one bill", code="NO_BILLS", field="bills")
+    for n, item in enumerate(payment.bills):
+        if isinstance(item.amount, bool) or not isinstance(item.amount, int):
+            raise PaymentRefused(f"bills[{n}].amount must be whole paise", code="AMOUNT_NOT_PAISE",
+                                 field=f"bills[{n}].amount")
+        if item.amount < 0:
+            raise PaymentRefused(f"bills[{n}].amount is negative", code="AMOUNT_NEGATIVE",
+                                 field=f"bills[{n}].amount")
+    paid = sum(item.amount for item in payment.bills)
+    if paid != instrument.amount:
+        raise PaymentRefused(f"the bills add up to {paid} paise but the instrument is for "
+                             f"{instrument.amount} paise", code="AMOUNT_MISMATCH", field="instrument.amount")
+    if receipt_date > today:
+        raise PaymentRefused(f"a receipt cannot be dated after today ({today})", code="RECEIPT_DATE_FUTURE",
+                             field="receipt_date")
+    check_instrument(instrument, today)
+
+
+def _find_bill(session: Session, tenant_id: str, n: int, item: BillPayment) -> int:
+    """The id of the bill an item names, refusing missing, ambiguous and stale references."""
+    where = f"bills[{n}]"
+    query = select(Bill.id, Bill.status, Bill.version).where(Bill.tenant_id == tenant_id)
+    if item.bill_id is not None:
+        query = query.where(Bill.id == item.bill_id)
+        label = f"bill {item.bill_id}"
+    elif item.ref_no:
+        query = query.where(Bill.ref_no == item.ref_no)
+        if item.consumer_code:
+            query = query.where(Bill.consumer_code == item.consumer_code)
+        if item.service:
+            query = query.join(Service, Service.id == Bill.service_id).where(Service.code == item.service)
+        label = f"bill {item.ref_no!r}" + (f" of {item.consumer_code!r}" if item.consumer_code else "")
+    else:
+        raise PaymentRefused(f"{where}: name the bill by id or by reference number", code="BILL_REFERENCE_MISSING",
+                             field=where)
+    rows = session.execute(query).all()
+    if not rows:
+        raise NotFound(f"{where}: no {label} in {tenant_id}", code="BILL_NOT_FOUND", field=where)
+    active = [r for r in rows if r.status == "active"]
+    if item.bill_id is None and len(active) > 1:
+        raise PaymentRefused(f"{where}: {label} names {len(active)} bills; give the consumer code and "
+                             "service too", code="BILL_AMBIGUOUS", field=where)
+    if not active or (item.bill_id is None and len({r.id for r in active}) != 1):
+        status = rows[0].status
+        if status == "superseded":
+            raise Conflict(f"{where}: {label} was superseded by a newer version; fetch the bill again",
+                           code="BILL_SUPERSEDED", field=where)
+        raise Conflict(f"{where}: {label} is cancelled", code="BILL_CANCELLED", field=where)
+    found = active[0]
+    if item.version is not None and item.version != found.version:
+        raise Conflict(f"{where}: {label} version {item.version} was superseded by version "
+                       f"{found.version}", code="BILL_SUPERSEDED", field=where)
+    return found.id
+
+
+class _Plan(NamedTuple):
+    bill: Bill
+    service: Service
+    amount: int
+    heads: list[BillAccount]
+    split: Apportionment
+
+
+def _plan(n: int, bill: Bill, service: Service, heads: list[BillAccount], item: BillPayment,
+          instrument_type: str) -> _Plan:
+    """Check one bill's rules for this payment and apportion its amount."""
+    where = f"bills[{n}]"
+    label = f"bill {bill.ref_no!r} of {bill.consumer_code!r}"
+    if bill.status != "active":  # changed while we waited for the lock
+        raise Conflict(f"{where}: {label} is {bill.status}", field=where,
+                       code="BILL_SUPERSEDED" if bill.status == "superseded" else "BILL_CANCELLED")
+    if not service.active:
+        raise PaymentRefused(f"{where}: service {service.code} is inactive", code="SERVICE_INACTIVE", field=where)
+    if instrument_type not in service.instrument_types:
+        raise PaymentRefused(f"{service.name} does not accept {instrument_type} payments "
+                             f"(accepts {', '.join(service.instrument_types)})",
+                             code="INSTRUMENT_NOT_ALLOWED", field="instrument.type")
+    refused = set(filter(None, bill.modes_not_allowed.split(","))) & MODES_REFUSING[instrument_type]
+    if refused:
+        raise PaymentRefused(f"{where}: {label} does not accept {instrument_type} payments",
+                             code="INSTRUMENT_NOT_ALLOWED", field="instrument.type")
+    owed = outstanding([_head(h) for h in heads])
+    amount = item.amount
+    if bill.live_receipts > 0 and owed == 0:
+        raise Conflict(f"{where}: {label} is already paid", code="BILL_ALREADY_PAID", field=where)
+    if amount == 0 and bill.total_paise != 0:
+        raise PaymentRefused(f"{where}: the amount is zero; only a zero bill is paid with nothing",
+                             code="AMOUNT_ZERO", field=f"{where}.amount")
+    if amount > owed and service.advance_gl_account_id is None:
+        raise PaymentRefused(f"{where}: {amount} paise is more than the {owed} paise outstanding on {label}",
+                             code="AMOUNT_EXCEEDS_OUTSTANDING", field=f"{where}.amount")
+    if amount < owed:
+        if not bill.part_payment_allowed:
+            raise PaymentRefused(f"{where}: {label} must be paid in full ({owed} paise); it does not allow "
+                                 "part payment", code="PART_PAYMENT_NOT_ALLOWED", field=f"{where}.amount")
+        minimum = min(bill.minimum_paise, owed)
+        if amount < minimum:
+            raise PaymentRefused(f"{where}: {amount} paise is below the bill's minimum of {minimum} paise",
+                                 code="BELOW_MINIMUM", field=f"{where}.amount")
+    split = apportion([_head(h) for h in heads], amount)
+    return _Plan(bill, service, amount, heads, split)
+
+
+def _head(account: BillAccount) -> Head:
+    return Head(account.id, account.order, account.line_no, account.cr_paise, account.dr_paise,
+                account.paid_paise)
+
+
+def _heads(session: Session, bill_ids: Sequence[int]) -> dict[int, list[BillAccount]]:
+    heads: dict[int, list[BillAccount]] = {bill_id: [] for bill_id in bill_ids}
+    for account in session.scalars(select(BillAccount).where(BillAccount.bill_id.in_(bill_ids))
+                                   .order_by(BillAccount.bill_id, BillAccount.line_no)):
+        heads[account.bill_id].append(account)
+    return heads
+
+
+# -- writes -------------------------------------------------------------------------------------
+
+def _store_instrument(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor,
+                      digest: str) -> Instrument:
+    given = payment.instrument
+    bank_account_id = None
+    if given.bank_account:
+        bank_account_id = session.scalar(select(BankAccount.id).where(
+            BankAccount.tenant_id == tenant_id, BankAccount.code == given.bank_account, BankAccount.active))
+        if bank_account_id is None:
+            raise PaymentRefused(f"no active bank account {given.bank_account!r}", code="BANK_ACCOUNT_NOT_FOUND",
+                                 field="instrument.bank_account")
+    instrument = Instrument(
+        tenant_id=tenant_id, instrument_type=given.type, amount_paise=given.amount,
+        number=given.card_last4 if given.type == "card" else given.number,
+        instrument_date=given.date, bank_name=given.bank, branch_name=given.branch,
+        transaction_reference=given.transaction_reference, gateway=given.gateway,
+        bank_account_id=bank_account_id, idempotency_key=payment.idempotency_key,
+        request_digest=digest, collected_by=actor.name)
+    session.add(instrument)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if "idempotency_key" not in str(exc.orig):
+            raise
+        # Only reachable when a concurrent payment with the same key but other bills committed
+        # first (the same bills would have queued on their locks and replayed above).
+        raise Conflict(f"a concurrent payment used the idempotency key {payment.idempotency_key!r}",
+                       code="IDEMPOTENCY_KEY_REUSED", field="idempotency_key") from None
+    return instrument
+
+
+def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument: Instrument,
+                  actor: Actor, receipt_date: dt.date) -> Receipt:
+    bill, service = plan.bill, plan.service
+    fy = fy_code(receipt_date)
+    seq = next_receipt_seq(session, bill.tenant_id, fy)
+    number = service.receipt_number_format.format(
+        fy=fy, seq=seq, mm=f"{receipt_date.month:02d}", yyyy=f"{receipt_date.year:04d}", prefix=service.code)
+    by_id = {h.id: h for h in plan.heads}
+    codes = bill_codes(session, bill, plan.heads, service)
+    rows: list[ReceiptHead] = []
+    for share in plan.split.shares:
+        head = by_id[share.key]
+        rows.append(ReceiptHead(line_no=len(rows) + 1, tenant_id=bill.tenant_id, bill_account_id=head.id,
+                                gl_account_id=head.gl_account_id, glcode=head.glcode,
+                                function_code=codes.functions[head.function_id], description=head.description,
+                                purpose=head.purpose, cr_paise=share.cr_paise, dr_paise=share.dr_paise))
+    if plan.split.excess:
+        rows.append(ReceiptHead(line_no=len(rows) + 1, tenant_id=bill.tenant_id, bill_account_id=None,
+                                gl_account_id=service.advance_gl_account_id, glcode=codes.advance_glcode,
+                                function_code=codes.main_function, description="Advance",
+                                purpose="ADVANCE_AMOUNT", cr_paise=plan.split.excess, dr_paise=0))
+    workflow = service.workflow == "submit-approve"
+    now = utcnow()
+    receipt = Receipt(
+        tenant_id=bill.tenant_id, number=number, financial_year=fy, seq=seq, receipt_date=receipt_date,
+        service_id=service.id, bill_id=bill.id, bill_version=bill.version, bill_ref_no=bill.ref_no,
+        consumer_code=bill.consumer_code, payer_name=payment.payer_name or bill.paid_by or bill.payee_name,
+        payer_address=payment.payer_address if payment.payer_name else bill.payee_address,
+        collection_type=payment.collection_type, collected_by=actor.name, amount_paise=plan.amount,
+        advance_paise=plan.split.excess, instrument_id=instrument.id,
+        status=TO_BE_SUBMITTED if workflow else APPROVED,
+        approved_by=None if workflow else actor.name, approved_at=None if workflow else now,
+        narration=payment.narration, manual_receipt_number=payment.manual_receipt_number,
+        manual_receipt_date=payment.manual_receipt_date,
+        hash=receipt_hash(bill.tenant_id, number, receipt_date, plan.amount, bill.id, bill.version, rows))
+    if not workflow or service.post_voucher_on == "creation":
+        posted = post_receipt_voucher(session, receipt, instrument, codes, rows, actor)
+        receipt.voucher_id = posted.id if posted else None
+    session.add(receipt)
+    session.flush()
+    for row in rows:
+        row.receipt_id = receipt.id
+    session.add_all(rows)
+    for share in plan.split.shares:
+        by_id[share.key].paid_paise += share.cr_paise + share.dr_paise
+    bill.live_receipts += 1
+    session.flush()
+    return receipt
+
+
+def next_receipt_seq(session: Session, tenant_id: str, fy: str) -> int:
+    """Take the next number of the tenant's receipt series for ``fy`` (locks the series row)."""
+    series = session.scalars(select(ReceiptSeries).where(ReceiptSeries.tenant_id == tenant_id,
+                                                         ReceiptSeries.financial_year == fy)
+                             .with_for_update()).first()
+    if series is None:
+        try:
+            with session.begin_nested():
+                series = ReceiptSeries(tenant_id=tenant_id, financial_year=fy, last_seq=0)
+                session.add(series)
+        except IntegrityError:  # another writer started the series first: wait for its lock
+            series = session.scalars(select(ReceiptSeries).where(
+                ReceiptSeries.tenant_id == tenant_id, ReceiptSeries.financial_year == fy)
+                .with_for_update().execution_options(populate_existing=True)).one()
+    series.last_seq += 1
+    return series.last_seq
+
+
+class BillCodes(NamedTuple):
+    fund: str
+    functionary: str
+    department: str
+    fund_source: str
+    functions: dict[int, str]
+    main_function: str
+    advance_glcode: str | None
+
+
+def bill_codes(session: Session, bill: Bill, heads: list[BillAccount], service: Service) -> BillCodes:
+    """The master codes a receipt's voucher lines carry (the ledger takes codes)."""
+    row = session.execute(select(*(
+        select(model.code).where(model.id == id_).scalar_subquery()
+        for model, id_ in ((Fund, bill.fund_id), (Functionary, bill.functionary_id),
+                           (Department, bill.department_id), (FundSource, bill.fund_source_id))))).one()
+    functions = dict(session.execute(select(Function.id, Function.code).where(
+        Function.id.in_({h.function_id for h in heads}))).all())
+    first = min(heads, key=lambda h: (h.order, h.line_no)) if heads else None
+    advance = None
+    if service.advance_gl_account_id is not None:
+        advance = session.scalar(select(GlAccount.glcode).where(GlAccount.id == service.advance_gl_account_id))
+    return BillCodes(*row, functions, functions[first.function_id] if first else "", advance)
+
+
+def holding_glcode(session: Session, receipt: Receipt, instrument: Instrument) -> str:
+    """Where the instrument's money sits until remitted: the service's holding account, or for a
+    bank challan the ULB's bank account itself (the money is already in the bank)."""
+    if instrument.instrument_type == "bankchallan" and instrument.bank_account_id is not None:
+        return session.scalar(select(GlAccount.glcode).join(BankAccount, BankAccount.gl_account_id == GlAccount.id)
+                              .where(BankAccount.id == instrument.bank_account_id))
+    glcode = session.scalar(
+        select(GlAccount.glcode).join(ServiceHoldingAccount, ServiceHoldingAccount.gl_account_id == GlAccount.id)
+        .where(ServiceHoldingAccount.service_id == receipt.service_id,
+               ServiceHoldingAccount.instrument_type == instrument.instrument_type))
+    if glcode is None:
+        raise PaymentRefused(f"the service has no holding account for {instrument.instrument_type}",
+                             code="HOLDING_ACCOUNT_MISSING", field="instrument.type")
+    return glcode
+
+
+def post_receipt_voucher(session: Session, receipt: Receipt, instrument: Instrument, codes: BillCodes,
+                         rows: Sequence[ReceiptHead], actor: Actor) -> posting.PostedVoucher | None:
+    """Dr the holding account (net), Dr rebates, Cr income heads and any advance: one voucher."""
+    segments = (codes.fund, codes.functionary, codes.department, codes.fund_source)
+
+    def line(glcode: str, function: str, debit: int = 0, credit: int = 0, narration: str | None = None):
+        fund, functionary, department, fund_source = segments
+        return LineDraft(glcode, fund, function, functionary, department, fund_source, debit, credit, narration)
+
+    lines = []
+    if receipt.amount_paise:
+        lines.append(line(holding_glcode(session, receipt, instrument), codes.main_function,
+                          debit=receipt.amount_paise, narration=f"{instrument.instrument_type} {receipt.number}"))
+    for row in rows:
+        lines.append(line(row.glcode, row.function_code, debit=row.dr_paise, credit=row.cr_paise,
+                          narration=row.description))
+    if not lines:  # a zero bill whose heads are all zero: nothing moved, nothing to post
+        return None
+    return posting.post(session, receipt.tenant_id, RECEIPT.code, receipt.receipt_date, lines,
+                        narration=f"Receipt {receipt.number}: {receipt.consumer_code} bill {receipt.bill_ref_no}",
+                        source_ref=f"receipt:{receipt.number}", created_by=actor.name[:100])
+
+
+def receipt_hash(tenant_id: str, number: str, receipt_date: dt.date, amount: int, bill_id: int,
+                 bill_version: int, rows: Sequence[ReceiptHead]) -> str:
+    """What the printed QR code vouches for: number, date, amount, bill and heads."""
+    content = [tenant_id, number, receipt_date.isoformat(), amount, bill_id, bill_version,
+               [[r.glcode, r.cr_paise, r.dr_paise] for r in rows]]
+    return hashlib.sha256(json.dumps(content).encode()).hexdigest()
