@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,7 +40,7 @@ from collection.receipts.models import (
 )
 from collection.service_master import INSTRUMENT_TYPES, Service, ServiceHoldingAccount
 from ledger.errors import Conflict, NotFound, ValidationError
-from ledger.journal import LineDraft
+from ledger.journal import LineDraft, PostedVoucher
 from ledger.models import Department, Function, Functionary, Fund, FundSource, GlAccount
 from ledger.periods import fy_code
 from vouchers import posting
@@ -103,15 +103,7 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
     receipt_date = payment.receipt_date or today
     _check_request(payment, receipt_date, today)
 
-    ids = [_find_bill(session, tenant_id, n, item) for n, item in enumerate(payment.bills)]
-    seen: dict[int, int] = {}
-    for n, bill_id in enumerate(ids):
-        if bill_id in seen:
-            raise PaymentRefused(f"bills[{n}] is the same bill as bills[{seen[bill_id]}]; pay it once",
-                                 code="BILL_REPEATED", field=f"bills[{n}]")
-        seen[bill_id] = n
-    bills = {b.id: b for b in session.scalars(
-        select(Bill).where(Bill.id.in_(ids)).order_by(Bill.id).with_for_update())}
+    bills = _lock_bills(session, tenant_id, payment.bills)
 
     digest = request_digest(tenant_id, payment, receipt_date)
     if payment.idempotency_key:
@@ -119,15 +111,13 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
         if earlier is not None:
             return earlier
 
-    services = {s.id: s for s in session.scalars(
-        select(Service).where(Service.id.in_({b.service_id for b in bills.values()})))}
-    heads = _heads(session, ids)
-    plans = [_plan(n, bills[bill_id], services[bills[bill_id].service_id], heads[bill_id], item,
-                   payment.instrument.type)
-             for n, (bill_id, item) in enumerate(zip(ids, payment.bills))]
+    heads = _heads(session, [bill.id for bill, _ in bills])
+    plans = [_plan(n, bill, service, heads[bill.id], item, payment.instrument.type)
+             for n, ((bill, service), item) in enumerate(zip(bills, payment.bills))]
 
     instrument = _store_instrument(session, tenant_id, payment, actor, digest)
     receipts = [_make_receipt(session, plan, payment, instrument, actor, receipt_date) for plan in plans]
+    session.flush()  # the bills' live-receipt counts
     return Payment(instrument, receipts)
 
 
@@ -183,52 +173,95 @@ def _check_request(payment: PaymentIn, receipt_date: dt.date, today: dt.date) ->
     check_instrument(instrument, today)
 
 
-def _find_bill(session: Session, tenant_id: str, n: int, item: BillPayment) -> int:
-    """The id of the bill an item names, refusing missing, ambiguous and stale references."""
-    where = f"bills[{n}]"
-    query = select(Bill.id, Bill.status, Bill.version).where(Bill.tenant_id == tenant_id)
+def _bill_query(tenant_id: str, where: str, item: BillPayment):
+    """The bill versions an item names (all of them: the caller tells stale from missing)."""
+    query = select(Bill, Service).join(Service, Service.id == Bill.service_id).where(Bill.tenant_id == tenant_id)
     if item.bill_id is not None:
-        query = query.where(Bill.id == item.bill_id)
-        label = f"bill {item.bill_id}"
-    elif item.ref_no:
-        query = query.where(Bill.ref_no == item.ref_no)
-        if item.consumer_code:
-            query = query.where(Bill.consumer_code == item.consumer_code)
-        if item.service:
-            query = query.join(Service, Service.id == Bill.service_id).where(Service.code == item.service)
-        label = f"bill {item.ref_no!r}" + (f" of {item.consumer_code!r}" if item.consumer_code else "")
-    else:
+        return query.where(Bill.id == item.bill_id), f"bill {item.bill_id}"
+    if not item.ref_no:
         raise PaymentRefused(f"{where}: name the bill by id or by reference number", code="BILL_REFERENCE_MISSING",
                              field=where)
-    rows = session.execute(query).all()
+    query = query.where(Bill.ref_no == item.ref_no)
+    if item.consumer_code:
+        query = query.where(Bill.consumer_code == item.consumer_code)
+    if item.service:
+        query = query.where(Service.code == item.service)
+    return query, f"bill {item.ref_no!r}" + (f" of {item.consumer_code!r}" if item.consumer_code else "")
+
+
+def _pick_bill(rows: Sequence, where: str, label: str, item: BillPayment, tenant_id: str):
+    """The one active version among ``rows``, refusing missing, ambiguous and stale references."""
     if not rows:
         raise NotFound(f"{where}: no {label} in {tenant_id}", code="BILL_NOT_FOUND", field=where)
-    active = [r for r in rows if r.status == "active"]
-    if item.bill_id is None and len(active) > 1:
+    active = [row for row in rows if row[0].status == "active"]
+    if len(active) > 1:
         raise PaymentRefused(f"{where}: {label} names {len(active)} bills; give the consumer code and "
                              "service too", code="BILL_AMBIGUOUS", field=where)
-    if not active or (item.bill_id is None and len({r.id for r in active}) != 1):
-        status = rows[0].status
-        if status == "superseded":
+    if not active:
+        if any(row[0].status == "superseded" for row in rows):
             raise Conflict(f"{where}: {label} was superseded by a newer version; fetch the bill again",
                            code="BILL_SUPERSEDED", field=where)
         raise Conflict(f"{where}: {label} is cancelled", code="BILL_CANCELLED", field=where)
-    found = active[0]
-    if item.version is not None and item.version != found.version:
+    bill, service = active[0]
+    if item.version is not None and item.version != bill.version:
         raise Conflict(f"{where}: {label} version {item.version} was superseded by version "
-                       f"{found.version}", code="BILL_SUPERSEDED", field=where)
-    return found.id
+                       f"{bill.version}", code="BILL_SUPERSEDED", field=where)
+    return bill, service
+
+
+def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment]) -> list[tuple[Bill, Service]]:
+    """Find the bills of a payment and lock them (``FOR UPDATE OF bills``) in id order.
+
+    A single bill is found and locked in one statement. Several are first found
+    without locks, then locked together ordered by id, so two payments sharing
+    bills queue instead of deadlocking; they are checked again under the lock.
+    """
+    if len(items) == 1:
+        query, label = _bill_query(tenant_id, "bills[0]", items[0])
+        rows = session.execute(query.order_by(Bill.id).with_for_update(of=Bill)).all()
+        return [_pick_bill(rows, "bills[0]", label, items[0], tenant_id)]
+    found = []
+    for n, item in enumerate(items):
+        query, label = _bill_query(tenant_id, f"bills[{n}]", item)
+        found.append(_pick_bill(session.execute(query).all(), f"bills[{n}]", label, item, tenant_id)[0].id)
+    seen: dict[int, int] = {}
+    for n, bill_id in enumerate(found):
+        if bill_id in seen:
+            raise PaymentRefused(f"bills[{n}] is the same bill as bills[{seen[bill_id]}]; pay it once",
+                                 code="BILL_REPEATED", field=f"bills[{n}]")
+        seen[bill_id] = n
+    locked = {bill.id: (bill, service) for bill, service in session.execute(
+        select(Bill, Service).join(Service, Service.id == Bill.service_id).where(Bill.id.in_(found))
+        .order_by(Bill.id).with_for_update(of=Bill)).all()}
+    return [locked[bill_id] for bill_id in found]
+
+
+class BillHead(NamedTuple):
+    """A bill head as collecting reads it (a row, not an ORM object: its paid amount is then
+    advanced with one set-based UPDATE)."""
+
+    id: int
+    line_no: int
+    order: int
+    gl_account_id: int
+    glcode: str
+    function_code: str
+    description: str | None
+    purpose: str | None
+    cr_paise: int
+    dr_paise: int
+    paid_paise: int
 
 
 class _Plan(NamedTuple):
     bill: Bill
     service: Service
     amount: int
-    heads: list[BillAccount]
+    heads: list[BillHead]
     split: Apportionment
 
 
-def _plan(n: int, bill: Bill, service: Service, heads: list[BillAccount], item: BillPayment,
+def _plan(n: int, bill: Bill, service: Service, heads: list[BillHead], item: BillPayment,
           instrument_type: str) -> _Plan:
     """Check one bill's rules for this payment and apportion its amount."""
     where = f"bills[{n}]"
@@ -268,16 +301,23 @@ def _plan(n: int, bill: Bill, service: Service, heads: list[BillAccount], item: 
     return _Plan(bill, service, amount, heads, split)
 
 
-def _head(account: BillAccount) -> Head:
+def _head(account: BillHead) -> Head:
     return Head(account.id, account.order, account.line_no, account.cr_paise, account.dr_paise,
                 account.paid_paise)
 
 
-def _heads(session: Session, bill_ids: Sequence[int]) -> dict[int, list[BillAccount]]:
-    heads: dict[int, list[BillAccount]] = {bill_id: [] for bill_id in bill_ids}
-    for account in session.scalars(select(BillAccount).where(BillAccount.bill_id.in_(bill_ids))
-                                   .order_by(BillAccount.bill_id, BillAccount.line_no)):
-        heads[account.bill_id].append(account)
+_a = BillAccount.__table__.c
+_HEADS = (select(_a.bill_id, _a.id, _a.line_no, _a.order, _a.gl_account_id, _a.glcode, Function.code,
+                 _a.description, _a.purpose, _a.cr_paise, _a.dr_paise, _a.paid_paise)
+          .join(Function, Function.id == _a.function_id)
+          .where(_a.bill_id.in_(bindparam("bills", expanding=True)))
+          .order_by(_a.bill_id, _a.line_no))
+
+
+def _heads(session: Session, bill_ids: Sequence[int]) -> dict[int, list[BillHead]]:
+    heads: dict[int, list[BillHead]] = {bill_id: [] for bill_id in bill_ids}
+    for bill_id, *row in session.connection().execute(_HEADS, {"bills": list(bill_ids)}):
+        heads[bill_id].append(BillHead(*row))
     return heads
 
 
@@ -313,6 +353,25 @@ def _store_instrument(session: Session, tenant_id: str, payment: PaymentIn, acto
     return instrument
 
 
+class HeadShare(NamedTuple):
+    """What one receipt put on one head (or on the advance head, with no bill account)."""
+
+    line_no: int
+    bill_account_id: int | None
+    gl_account_id: int
+    glcode: str
+    function_code: str
+    description: str | None
+    purpose: str | None
+    cr_paise: int
+    dr_paise: int
+
+
+_INSERT_HEADS = insert(ReceiptHead.__table__)
+_BUMP_PAID = (update(BillAccount.__table__).where(_a.id == bindparam("head"))
+              .values(paid_paise=_a.paid_paise + bindparam("add")))
+
+
 def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument: Instrument,
                   actor: Actor, receipt_date: dt.date) -> Receipt:
     bill, service = plan.bill, plan.service
@@ -320,20 +379,18 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
     seq = next_receipt_seq(session, bill.tenant_id, fy)
     number = service.receipt_number_format.format(
         fy=fy, seq=seq, mm=f"{receipt_date.month:02d}", yyyy=f"{receipt_date.year:04d}", prefix=service.code)
+    codes = bill_codes(session, bill, service, instrument)
     by_id = {h.id: h for h in plan.heads}
-    codes = bill_codes(session, bill, plan.heads, service)
-    rows: list[ReceiptHead] = []
+    shares: list[HeadShare] = []
     for share in plan.split.shares:
         head = by_id[share.key]
-        rows.append(ReceiptHead(line_no=len(rows) + 1, tenant_id=bill.tenant_id, bill_account_id=head.id,
-                                gl_account_id=head.gl_account_id, glcode=head.glcode,
-                                function_code=codes.functions[head.function_id], description=head.description,
-                                purpose=head.purpose, cr_paise=share.cr_paise, dr_paise=share.dr_paise))
+        shares.append(HeadShare(len(shares) + 1, head.id, head.gl_account_id, head.glcode, head.function_code,
+                                head.description, head.purpose, share.cr_paise, share.dr_paise))
     if plan.split.excess:
-        rows.append(ReceiptHead(line_no=len(rows) + 1, tenant_id=bill.tenant_id, bill_account_id=None,
-                                gl_account_id=service.advance_gl_account_id, glcode=codes.advance_glcode,
-                                function_code=codes.main_function, description="Advance",
-                                purpose="ADVANCE_AMOUNT", cr_paise=plan.split.excess, dr_paise=0))
+        first_function = shares[0].function_code if shares else min(
+            plan.heads, key=lambda h: (h.order, h.line_no)).function_code
+        shares.append(HeadShare(len(shares) + 1, None, service.advance_gl_account_id, codes.advance_glcode,
+                                first_function, "Advance", "ADVANCE_AMOUNT", plan.split.excess, 0))
     workflow = service.workflow == "submit-approve"
     now = utcnow()
     receipt = Receipt(
@@ -346,107 +403,123 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
         status=TO_BE_SUBMITTED if workflow else APPROVED,
         approved_by=None if workflow else actor.name, approved_at=None if workflow else now,
         narration=payment.narration, manual_receipt_number=payment.manual_receipt_number,
-        manual_receipt_date=payment.manual_receipt_date,
-        hash=receipt_hash(bill.tenant_id, number, receipt_date, plan.amount, bill.id, bill.version, rows))
+        manual_receipt_date=payment.manual_receipt_date, print_count=0,
+        hash=receipt_hash(bill.tenant_id, number, receipt_date, plan.amount, bill.id, bill.version, shares))
     if not workflow or service.post_voucher_on == "creation":
-        posted = post_receipt_voucher(session, receipt, instrument, codes, rows, actor)
+        posted = post_receipt_voucher(session, receipt, codes, shares, instrument.instrument_type, actor)
         receipt.voucher_id = posted.id if posted else None
     session.add(receipt)
     session.flush()
-    for row in rows:
-        row.receipt_id = receipt.id
-    session.add_all(rows)
-    for share in plan.split.shares:
-        by_id[share.key].paid_paise += share.cr_paise + share.dr_paise
+    connection = session.connection()
+    if shares:
+        connection.execute(_INSERT_HEADS, [{**share._asdict(), "receipt_id": receipt.id,
+                                            "tenant_id": bill.tenant_id} for share in shares])
+        bumps = [{"head": s.bill_account_id, "add": s.cr_paise + s.dr_paise}
+                 for s in shares if s.bill_account_id is not None]
+        if bumps:
+            connection.execute(_BUMP_PAID, bumps)
     bill.live_receipts += 1
-    session.flush()
     return receipt
 
 
+_rs = ReceiptSeries.__table__.c
+_NEXT_SEQ = (update(ReceiptSeries.__table__)
+             .where(_rs.tenant_id == bindparam("tenant"), _rs.financial_year == bindparam("fy"))
+             .values(last_seq=_rs.last_seq + 1).returning(_rs.last_seq))
+
+
 def next_receipt_seq(session: Session, tenant_id: str, fy: str) -> int:
-    """Take the next number of the tenant's receipt series for ``fy`` (locks the series row)."""
-    series = session.scalars(select(ReceiptSeries).where(ReceiptSeries.tenant_id == tenant_id,
-                                                         ReceiptSeries.financial_year == fy)
-                             .with_for_update()).first()
-    if series is None:
+    """Take the next number of the tenant's receipt series for ``fy``.
+
+    One ``UPDATE … RETURNING`` both locks the series row until commit and
+    advances it: concurrent payments queue on it, and a rolled-back payment
+    gives its number back, so the series stays gapless.
+    """
+    connection = session.connection()
+    seq = connection.execute(_NEXT_SEQ, {"tenant": tenant_id, "fy": fy}).scalar()
+    if seq is None:  # the first receipt of the year starts the series
         try:
             with session.begin_nested():
-                series = ReceiptSeries(tenant_id=tenant_id, financial_year=fy, last_seq=0)
-                session.add(series)
-        except IntegrityError:  # another writer started the series first: wait for its lock
-            series = session.scalars(select(ReceiptSeries).where(
-                ReceiptSeries.tenant_id == tenant_id, ReceiptSeries.financial_year == fy)
-                .with_for_update().execution_options(populate_existing=True)).one()
-    series.last_seq += 1
-    return series.last_seq
+                connection.execute(insert(ReceiptSeries.__table__),
+                                   {"tenant_id": tenant_id, "financial_year": fy, "last_seq": 0})
+        except IntegrityError:  # another payment started it first; its lock decides who is next
+            pass
+        seq = connection.execute(_NEXT_SEQ, {"tenant": tenant_id, "fy": fy}).scalar_one()
+    return seq
 
 
 class BillCodes(NamedTuple):
+    """The master codes a receipt's voucher lines carry (the ledger takes codes, not ids)."""
+
     fund: str
     functionary: str
     department: str
     fund_source: str
-    functions: dict[int, str]
-    main_function: str
+    holding_glcode: str | None  #: where the instrument's money sits until remitted
     advance_glcode: str | None
 
 
-def bill_codes(session: Session, bill: Bill, heads: list[BillAccount], service: Service) -> BillCodes:
-    """The master codes a receipt's voucher lines carry (the ledger takes codes)."""
-    row = session.execute(select(*(
-        select(model.code).where(model.id == id_).scalar_subquery()
-        for model, id_ in ((Fund, bill.fund_id), (Functionary, bill.functionary_id),
-                           (Department, bill.department_id), (FundSource, bill.fund_source_id))))).one()
-    functions = dict(session.execute(select(Function.id, Function.code).where(
-        Function.id.in_({h.function_id for h in heads}))).all())
-    first = min(heads, key=lambda h: (h.order, h.line_no)) if heads else None
-    advance = None
-    if service.advance_gl_account_id is not None:
-        advance = session.scalar(select(GlAccount.glcode).where(GlAccount.id == service.advance_gl_account_id))
-    return BillCodes(*row, functions, functions[first.function_id] if first else "", advance)
+def _code_of(model, column, param: str):
+    return select(column).where(model.id == bindparam(param)).scalar_subquery()
 
 
-def holding_glcode(session: Session, receipt: Receipt, instrument: Instrument) -> str:
-    """Where the instrument's money sits until remitted: the service's holding account, or for a
-    bank challan the ULB's bank account itself (the money is already in the bank)."""
-    if instrument.instrument_type == "bankchallan" and instrument.bank_account_id is not None:
-        return session.scalar(select(GlAccount.glcode).join(BankAccount, BankAccount.gl_account_id == GlAccount.id)
-                              .where(BankAccount.id == instrument.bank_account_id))
-    glcode = session.scalar(
-        select(GlAccount.glcode).join(ServiceHoldingAccount, ServiceHoldingAccount.gl_account_id == GlAccount.id)
-        .where(ServiceHoldingAccount.service_id == receipt.service_id,
-               ServiceHoldingAccount.instrument_type == instrument.instrument_type))
-    if glcode is None:
-        raise PaymentRefused(f"the service has no holding account for {instrument.instrument_type}",
-                             code="HOLDING_ACCOUNT_MISSING", field="instrument.type")
-    return glcode
+_CODES = select(
+    _code_of(Fund, Fund.code, "fund"), _code_of(Functionary, Functionary.code, "functionary"),
+    _code_of(Department, Department.code, "department"), _code_of(FundSource, FundSource.code, "fund_source"),
+    select(GlAccount.glcode).join(ServiceHoldingAccount, ServiceHoldingAccount.gl_account_id == GlAccount.id)
+    .where(ServiceHoldingAccount.service_id == bindparam("service"),
+           ServiceHoldingAccount.instrument_type == bindparam("instrument")).scalar_subquery(),
+    _code_of(GlAccount, GlAccount.glcode, "advance"),
+    select(GlAccount.glcode).join(BankAccount, BankAccount.gl_account_id == GlAccount.id)
+    .where(BankAccount.id == bindparam("bank_account")).scalar_subquery(),
+)
 
 
-def post_receipt_voucher(session: Session, receipt: Receipt, instrument: Instrument, codes: BillCodes,
-                         rows: Sequence[ReceiptHead], actor: Actor) -> posting.PostedVoucher | None:
-    """Dr the holding account (net), Dr rebates, Cr income heads and any advance: one voucher."""
-    segments = (codes.fund, codes.functionary, codes.department, codes.fund_source)
+def bill_codes(session: Session, bill: Bill, service: Service, instrument: Instrument) -> BillCodes:
+    """Every code a receipt voucher needs, in one query.
 
+    The holding account is the service's for the instrument type; for a bank
+    challan it is the ULB's bank account itself (the money is already there).
+    """
+    (fund, functionary, department, fund_source, holding, advance, bank) = session.connection().execute(_CODES, {
+        "fund": bill.fund_id, "functionary": bill.functionary_id, "department": bill.department_id,
+        "fund_source": bill.fund_source_id, "service": service.id, "instrument": instrument.instrument_type,
+        "advance": service.advance_gl_account_id, "bank_account": instrument.bank_account_id}).one()
+    if instrument.instrument_type == "bankchallan" and bank is not None:
+        holding = bank
+    return BillCodes(fund, functionary, department, fund_source, holding, advance)
+
+
+def post_receipt_voucher(session: Session, receipt: Receipt, codes: BillCodes, shares: Sequence,
+                         instrument_type: str, actor: Actor) -> PostedVoucher | None:
+    """Dr the holding account (net), Dr rebates, Cr income heads and any advance: one voucher.
+
+    ``shares`` are the receipt's heads (``HeadShare`` or stored ``ReceiptHead``
+    rows) in line order; the holding line takes the first head's function.
+    """
     def line(glcode: str, function: str, debit: int = 0, credit: int = 0, narration: str | None = None):
-        fund, functionary, department, fund_source = segments
-        return LineDraft(glcode, fund, function, functionary, department, fund_source, debit, credit, narration)
+        return LineDraft(glcode, codes.fund, function, codes.functionary, codes.department, codes.fund_source,
+                         debit, credit, narration)
 
+    if not shares:  # a zero bill whose heads are all zero: nothing moved, nothing to post
+        return None
     lines = []
     if receipt.amount_paise:
-        lines.append(line(holding_glcode(session, receipt, instrument), codes.main_function,
-                          debit=receipt.amount_paise, narration=f"{instrument.instrument_type} {receipt.number}"))
-    for row in rows:
-        lines.append(line(row.glcode, row.function_code, debit=row.dr_paise, credit=row.cr_paise,
-                          narration=row.description))
-    if not lines:  # a zero bill whose heads are all zero: nothing moved, nothing to post
-        return None
+        if codes.holding_glcode is None:
+            raise PaymentRefused(f"the service has no holding account for {instrument_type}",
+                                 code="HOLDING_ACCOUNT_MISSING", field="instrument.type")
+        lines.append(line(codes.holding_glcode, shares[0].function_code, debit=receipt.amount_paise,
+                          narration=f"{instrument_type} {receipt.number}"))
+    for share in shares:
+        lines.append(line(share.glcode, share.function_code, debit=share.dr_paise, credit=share.cr_paise,
+                          narration=share.description))
     return posting.post(session, receipt.tenant_id, RECEIPT.code, receipt.receipt_date, lines,
                         narration=f"Receipt {receipt.number}: {receipt.consumer_code} bill {receipt.bill_ref_no}",
                         source_ref=f"receipt:{receipt.number}", created_by=actor.name[:100])
 
 
 def receipt_hash(tenant_id: str, number: str, receipt_date: dt.date, amount: int, bill_id: int,
-                 bill_version: int, rows: Sequence[ReceiptHead]) -> str:
+                 bill_version: int, rows: Sequence[HeadShare]) -> str:
     """What the printed QR code vouches for: number, date, amount, bill and heads."""
     content = [tenant_id, number, receipt_date.isoformat(), amount, bill_id, bill_version,
                [[r.glcode, r.cr_paise, r.dr_paise] for r in rows]]

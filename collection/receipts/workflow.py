@@ -190,10 +190,9 @@ def _post_deferred(session: Session, receipt: Receipt, actor: Actor) -> int | No
     """The receipt voucher of a service that posts on approval."""
     bill = session.get(Bill, receipt.bill_id)
     service = session.get(Service, receipt.service_id)
-    heads = session.scalars(select(BillAccount).where(BillAccount.bill_id == bill.id)).all()
-    rows = session.scalars(select(ReceiptHead).where(ReceiptHead.receipt_id == receipt.id)
-                           .order_by(ReceiptHead.line_no)).all()
-    codes = payments.bill_codes(session, bill, list(heads), service)
-    posted = payments.post_receipt_voucher(session, receipt, session.get(Instrument, receipt.instrument_id),
-                                           codes, rows, actor)
+    instrument = session.get(Instrument, receipt.instrument_id)
+    shares = session.scalars(select(ReceiptHead).where(ReceiptHead.receipt_id == receipt.id)
+                             .order_by(ReceiptHead.line_no)).all()
+    codes = payments.bill_codes(session, bill, service, instrument)
+    posted = payments.post_receipt_voucher(session, receipt, codes, shares, instrument.instrument_type, actor)
     return posted.id if posted else None
