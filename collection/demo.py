@@ -1,9 +1,10 @@
 """``rasid demo``: a demo municipality from nothing, in a SQLite file.
 
-Today it shows masters, Bill XML intake (examples/bills) and the ledger: an
-opening balance, receipt vouchers (cash with a rebate, a cheque for BPA fees),
-a remittance to the bank and a reversal. Later issues replace the hand-made
-receipt vouchers with the whole bill → payment → receipt flow.
+It loads the masters, takes the example Bill XML, and collects against the
+bills the way a counter would: cash in full, a cheque through the approval
+workflow, part payments that continue where the last stopped, a card, and a
+receipt cancelled with a reason. Every receipt posts its voucher; the command
+then prints the trial balance and checks the ledger.
 """
 from __future__ import annotations
 
@@ -15,15 +16,22 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 import vouchers
+from collection.audit import Actor
 from collection.bills.intake import submit_bill_xml
 from collection.masters import load_masters, read_masters_file
+from collection.receipts import workflow
+from collection.receipts.instruments import InstrumentIn
+from collection.receipts.payments import BillPayment, PaymentIn, collect
 from ledger.db import unit_of_work
-from ledger.journal import LineDraft, PostedVoucher, get_voucher
+from ledger.journal import LineDraft
 from ledger.money import format_rupees
 
 TENANT = "pb.amritsar"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DEMO_MONTH = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+CASHIER = Actor(f"{TENANT}/cashier.gurpreet")
+APPROVER = Actor(f"{TENANT}/approver.meenakshi")
+PT_HOUSE, PT_SHOP, BPA = "PT/2026-27/088812", "PT/2026-27/088813", "BPA/2026-27/0412"
 
 
 def _line(glcode: str, *, dr: int = 0, cr: int = 0, function: str = "91", fund: str = "01",
@@ -47,33 +55,42 @@ def run_demo(engine, factory: sessionmaker[Session], echo: Callable[[str], None]
             echo(f"  {path.name}: bill {bill.ref_no} of {bill.consumer_code} ({bill.payee_name}), "
                  f"{format_rupees(bill.total_paise)} due, {stored.outcome}")
 
-    def post(voucher_type: str, day: int, lines: list[LineDraft], narration: str, key: str) -> PostedVoucher:
-        with unit_of_work(factory) as session:
-            posted = vouchers.post(session, TENANT, voucher_type, dt.date(2026, 11, day), lines,
-                                   narration=narration, idempotency_key=key, created_by="demo")
-        echo(f"  {posted.number:<20} {narration}")
-        return posted
-
-    echo("posting vouchers:")
-    post("JOURNAL", 2, [_line("4502101", dr=25_00_000_00, function="000300", department="ACC"),
-                        _line("3101001", cr=25_00_000_00, function="000300", department="ACC")],
-         "Opening balance of the SBI main account", "demo:opening")
-    post("RECEIPT", 3, [_line("4501001", dr=11_400_00), _line("1109002", dr=600_00),
-                        _line("1100101", cr=12_000_00)],
-         "Property tax 2026-27, assessment 10-10-111-20, cash, 5% early-payment rebate",
-         "demo:receipt:pt")
-    post("RECEIPT", 3, [_line("4501051", dr=1_603_00, function="5100"),
-                        _line("1401202", cr=1_000_00, function="5100", narration="Scrutiny fee"),
-                        _line("1401202", cr=598_00, function="5100", narration="Permit fees"),
-                        _line("1401202", cr=5_00, function="5100", narration="Labour cess")],
-         "BPA permit fees, application 01365-2019-HY, cheque 004512", "demo:receipt:bpa")
-    wrong = post("RECEIPT", 4, [_line("4501001", dr=2_500_00, function="9200"),
-                                _line("1401101", cr=2_500_00, function="9200")],
-                 "Trade licence fee, entered against the wrong licence", "demo:receipt:tl")
-    post("CONTRA", 5, [_line("4502101", dr=11_400_00), _line("4501001", cr=11_400_00)],
-         "Cash remitted to SBI Town Hall, pay-in slip 778812", "demo:remit")
+    echo("posting the opening balance:")
     with unit_of_work(factory) as session:
-        reversal = vouchers.reverse(session, get_voucher(session, TENANT, wrong.number),
-                                    dt.date(2026, 11, 5), "entered against the wrong licence",
-                                    created_by="demo")
-    echo(f"  {reversal.number:<20} Reversal of {wrong.number}")
+        opening = vouchers.post(session, TENANT, "JOURNAL", dt.date(2026, 11, 2), [
+            _line("4502101", dr=25_00_000_00, function="000300", department="ACC"),
+            _line("3101001", cr=25_00_000_00, function="000300", department="ACC")],
+            narration="Opening balance of the SBI main account", idempotency_key="demo:opening",
+            created_by="demo")
+    echo(f"  {opening.number:<20} Opening balance of the SBI main account")
+
+    echo("collecting at the counter:")
+
+    def pay(day: int, instrument: InstrumentIn, *bills: tuple[str, int], what: str) -> list[str]:
+        today = dt.date(2026, 11, day)
+        with unit_of_work(factory) as session:
+            payment = collect(session, TENANT, PaymentIn(instrument, [BillPayment(a, ref_no=r) for r, a in bills],
+                                                         idempotency_key=f"demo:{day}:{what}"),
+                              CASHIER, today=today)
+            for receipt in payment.receipts:
+                echo(f"  receipt {receipt.number}  {today}  {format_rupees(receipt.amount_paise):>12}  "
+                     f"{receipt.bill_ref_no:<20} {what}, {receipt.status}")
+            return [receipt.number for receipt in payment.receipts]
+
+    pay(18, InstrumentIn("cash", 5_000_00), (PT_HOUSE, 5_000_00), what="cash, part payment (rebate applied)")
+    [wrong] = pay(19, InstrumentIn("cash", 2_000_00), (PT_HOUSE, 2_000_00), what="cash, part payment")
+    [bpa] = pay(20, InstrumentIn("cheque", 16_030_00, number="004512", date=dt.date(2026, 11, 18),
+                                 bank="State Bank of India", branch="Hall Bazar, Amritsar"),
+                (BPA, 16_030_00), what="cheque 004512, BPA fees")
+    pay(21, InstrumentIn("card", 38_500_00, card_last4="4242", transaction_reference="AUTH-771203"),
+        (PT_SHOP, 38_500_00), what="card, in full")
+
+    with unit_of_work(factory) as session:
+        cancelled = workflow.cancel(session, TENANT, wrong, "cashier keyed the wrong assessment", APPROVER,
+                                    today=dt.date(2026, 11, 21))
+    echo(f"  receipt {wrong} cancelled (reversal {cancelled.reversal_number}); its number is not reused")
+    pay(22, InstrumentIn("cash", 4_185_75), (PT_HOUSE, 4_185_75), what="cash, part payment")
+    with unit_of_work(factory) as session:
+        workflow.submit(session, TENANT, [bpa], CASHIER)
+        workflow.approve(session, TENANT, [bpa], APPROVER)
+    echo(f"  receipt {bpa} submitted by the cashier and approved by {APPROVER.name}")

@@ -20,22 +20,25 @@ def test_demo_builds_books_that_balance(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("demo")
     assert result.exit_code == 0, result.output
-    assert "RV/2026-27/000002" in result.output
+    assert "receipt 11/2026-27/000005" in result.output
+    assert "receipt 11/2026-27/000002 cancelled (reversal XV/2026-27/000001)" in result.output
     assert "Balanced: debits equal credits." in result.output
     assert "ledger check passed" in result.output
-    assert "25,11,400.00 Dr" in result.output  # SBI: opening + remitted cash
     url = f"sqlite:///{tmp_path / 'rasid-demo.db'}"
     tb = json.loads(run("ledger", "trial-balance", "--tenant", "pb.amritsar", "--from", "2026-11-01",
                         "--to", "2026-11-30", "--format", "json", url=url).output)
     rows = {r["glcode"]: r for r in tb["rows"]}
-    assert tb["balanced"] and rows["4501001"]["closingPaise"] == 0
-    assert rows["1100101"]["closing"] == "-12000.00"
+    assert tb["balanced"]
+    # cash 5,000 + 4,185.75 (the 2,000 receipt was cancelled); cheque and card in their holding heads
+    assert rows["4501001"]["closingPaise"] == 9_185_75
+    assert rows["4501051"]["closingPaise"] == 16_030_00 and rows["4501061"]["closingPaise"] == 38_500_00
+    assert rows["1109002"]["closingPaise"] == 600_00  # the rebate, applied with the first part payment
     csv_out = run("ledger", "trial-balance", "--tenant", "pb.amritsar", "--from", "2026-11-01",
                   "--to", "2026-11-30", "--format", "csv", url=url).output
     assert csv_out.splitlines()[0].startswith("GL code,Account,Opening")
     st = run("ledger", "statement", "--tenant", "pb.amritsar", "--glcode", "4501001", "--from",
              "2026-11-01", "--to", "2026-11-30", url=url).output
-    assert "Closing balance: 0.00" in st and "CV/2026-27/000001" in st
+    assert "XV/2026-27/000001" in st
 
     # Tampering (SQLite cannot refuse direct writes to kept balances) → check fails.
     with make_engine(url).begin() as conn:
