@@ -132,11 +132,17 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['tenant_id', 'receipt_id'], ['receipts.tenant_id', 'receipts.id'], name=op.f('fk_receipt_heads_tenant_id_receipt_id_receipts')),
     sa.PrimaryKeyConstraint('receipt_id', 'line_no', name=op.f('pk_receipt_heads'))
     )
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('post_voucher_on', sa.String(length=16), server_default='creation',
-                                      nullable=False))
-        batch_op.create_check_constraint(op.f('ck_services_post_voucher_on'),
-                                         "post_voucher_on IN ('creation', 'approval')")
+    # services.post_voucher_on. Not through batch mode: on SQLite that rebuilds the table, and
+    # dropping the old one fails while bills and holding accounts refer to it. A column-level
+    # CHECK also lets SQLite drop the column again on downgrade.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE services ADD COLUMN post_voucher_on VARCHAR(16) DEFAULT 'creation' NOT NULL "
+                   "CONSTRAINT ck_services_post_voucher_on CHECK (post_voucher_on IN ('creation', 'approval'))")
+    else:
+        op.add_column('services', sa.Column('post_voucher_on', sa.String(length=16), server_default='creation',
+                                            nullable=False))
+        op.create_check_constraint(op.f('ck_services_post_voucher_on'), 'services',
+                                   "post_voucher_on IN ('creation', 'approval')")
 
     statements = POSTGRESQL_TRIGGERS if op.get_bind().dialect.name == "postgresql" else SQLITE_TRIGGERS
     for statement in statements:
@@ -151,9 +157,9 @@ def downgrade() -> None:
     if postgresql:
         for function in POSTGRESQL_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {function}()")
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_services_post_voucher_on'), type_='check')
-        batch_op.drop_column('post_voucher_on')
+    if postgresql:
+        op.drop_constraint(op.f('ck_services_post_voucher_on'), 'services', type_='check')
+    op.execute("ALTER TABLE services DROP COLUMN post_voucher_on")
 
     op.drop_table('receipt_heads')
     with op.batch_alter_table('receipts', schema=None) as batch_op:
