@@ -52,7 +52,7 @@ class Instrument(Base):
     __tablename__ = "instruments"
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
-        UniqueConstraint("tenant_id", "idempotency_key"),
+        UniqueConstraint("tenant_id", "collected_by", "idempotency_key"),
         ForeignKeyConstraint(["tenant_id", "bank_account_id"], ["bank_accounts.tenant_id", "bank_accounts.id"]),
         CheckConstraint("amount_paise >= 0", name="amount"),
         CheckConstraint(_in("status", INSTRUMENT_STATUSES), name="status"),

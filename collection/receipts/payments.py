@@ -29,6 +29,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from collection import audit, calendar
 from collection.audit import Actor, utcnow
 from collection.bills.models import Bill, BillAccount
 from collection.models import BankAccount
@@ -99,7 +100,7 @@ class PaymentRefused(ValidationError):
 def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, *,
             today: dt.date | None = None) -> Payment:
     """Collect ``payment`` for ``tenant_id`` and return its instrument and receipts."""
-    today = today or dt.date.today()
+    today = today or calendar.today()
     receipt_date = payment.receipt_date or today
     _check_request(payment, receipt_date, today)
 
@@ -107,17 +108,21 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
 
     digest = request_digest(tenant_id, payment, receipt_date)
     if payment.idempotency_key:
-        earlier = replay(session, tenant_id, payment.idempotency_key, digest)
+        earlier = replay(session, tenant_id, actor.name, payment.idempotency_key, digest)
         if earlier is not None:
             return earlier
 
     heads = _heads(session, [bill.id for bill, _ in bills])
-    plans = [_plan(n, bill, service, heads[bill.id], item, payment.instrument.type)
+    plans = [_plan(n, bill, service, heads[bill.id], item, payment.instrument.type, receipt_date)
              for n, ((bill, service), item) in enumerate(zip(bills, payment.bills))]
 
     instrument = _store_instrument(session, tenant_id, payment, actor, digest)
     receipts = [_make_receipt(session, plan, payment, instrument, actor, receipt_date) for plan in plans]
-    session.flush()  # the bills' live-receipt counts
+    audit.record(session, actor, "payment.collect", tenant_id=tenant_id, entity_type="instrument",
+                 entity_id=str(instrument.id), after={
+                     "type": instrument.instrument_type, "amount_paise": instrument.amount_paise,
+                     "receipts": [r.number for r in receipts]})
+    session.flush()  # the bills' live-receipt counts and the audit row
     return Payment(instrument, receipts)
 
 
@@ -130,10 +135,12 @@ def request_digest(tenant_id: str, payment: PaymentIn, receipt_date: dt.date) ->
     return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode()).hexdigest()
 
 
-def replay(session: Session, tenant_id: str, key: str, digest: str) -> Payment | None:
-    """The payment made earlier under ``key``, if any; a different request under it is refused."""
-    instrument = session.scalars(select(Instrument).where(Instrument.tenant_id == tenant_id,
-                                                          Instrument.idempotency_key == key)).first()
+def replay(session: Session, tenant_id: str, collector: str, key: str, digest: str) -> Payment | None:
+    """The payment ``collector`` made earlier under ``key``, if any; a different request under it
+    is refused. Keys belong to their collector: nobody replays another cashier's payment."""
+    instrument = session.scalars(select(Instrument).where(
+        Instrument.tenant_id == tenant_id, Instrument.collected_by == collector,
+        Instrument.idempotency_key == key)).first()
     if instrument is None:
         return None
     if instrument.request_digest != digest:
@@ -262,7 +269,7 @@ class _Plan(NamedTuple):
 
 
 def _plan(n: int, bill: Bill, service: Service, heads: list[BillHead], item: BillPayment,
-          instrument_type: str) -> _Plan:
+          instrument_type: str, receipt_date: dt.date) -> _Plan:
     """Check one bill's rules for this payment and apportion its amount."""
     where = f"bills[{n}]"
     label = f"bill {bill.ref_no!r} of {bill.consumer_code!r}"
@@ -297,6 +304,9 @@ def _plan(n: int, bill: Bill, service: Service, heads: list[BillHead], item: Bil
         if amount < minimum:
             raise PaymentRefused(f"{where}: {amount} paise is below the bill's minimum of {minimum} paise",
                                  code="BELOW_MINIMUM", field=f"{where}.amount")
+    if receipt_date < bill.bill_date:
+        raise PaymentRefused(f"{where}: a receipt cannot be dated {receipt_date}, before its bill ({bill.bill_date})",
+                             code="RECEIPT_BEFORE_BILL", field="receipt_date")
     split = apportion([_head(h) for h in heads], amount)
     return _Plan(bill, service, amount, heads, split)
 
@@ -397,7 +407,7 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
         tenant_id=bill.tenant_id, number=number, financial_year=fy, seq=seq, receipt_date=receipt_date,
         service_id=service.id, bill_id=bill.id, bill_version=bill.version, bill_ref_no=bill.ref_no,
         consumer_code=bill.consumer_code, payer_name=payment.payer_name or bill.paid_by or bill.payee_name,
-        payer_address=payment.payer_address if payment.payer_name else bill.payee_address,
+        payer_address=payment.payer_address or (None if payment.payer_name else bill.payee_address),
         collection_type=payment.collection_type, collected_by=actor.name, amount_paise=plan.amount,
         advance_paise=plan.split.excess, instrument_id=instrument.id,
         status=TO_BE_SUBMITTED if workflow else APPROVED,

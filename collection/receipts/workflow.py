@@ -18,7 +18,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collection import audit
+from collection import audit, calendar
 from collection.audit import Actor
 from collection.bills.models import Bill, BillAccount
 from collection.receipts.models import (
@@ -59,8 +59,11 @@ def submit(session: Session, tenant_id: str, numbers: Sequence[str], actor: Acto
     receipts = _locked(session, tenant_id, numbers)
     for receipt in receipts:
         _need(receipt, (TO_BE_SUBMITTED, REJECTED), "submitted")
+        before = receipt.status
         receipt.status, receipt.submitted_by, receipt.submitted_at = SUBMITTED, actor.name, actor.clock()
         receipt.rejection_reason = None
+        audit.record(session, actor, "receipt.submit", tenant_id=tenant_id, entity_type="receipt",
+                     entity_id=receipt.number, before={"status": before}, after={"status": SUBMITTED})
     session.flush()
     return receipts
 
@@ -82,6 +85,8 @@ def approve(session: Session, tenant_id: str, numbers: Sequence[str], actor: Act
         if receipt.voucher_id is None and receipt.amount_paise:
             receipt.voucher_id = _post_deferred(session, receipt, actor)
         receipt.status, receipt.approved_by, receipt.approved_at = APPROVED, actor.name, actor.clock()
+        audit.record(session, actor, "receipt.approve", tenant_id=tenant_id, entity_type="receipt",
+                     entity_id=receipt.number, before={"status": SUBMITTED}, after={"status": APPROVED})
     session.flush()
     return receipts
 
@@ -95,7 +100,8 @@ def reject(session: Session, tenant_id: str, numbers: Sequence[str], reason: str
         _not_own(receipt, actor, "reject")
         receipt.status, receipt.rejection_reason = REJECTED, why
         audit.record(session, actor, "receipt.reject", tenant_id=tenant_id, entity_type="receipt",
-                     entity_id=receipt.number, after={"reason": why})
+                     entity_id=receipt.number, before={"status": SUBMITTED},
+                     after={"status": REJECTED, "reason": why})
     session.flush()
     return receipts
 
@@ -117,7 +123,7 @@ def cancel(session: Session, tenant_id: str, number: str, reason: str, actor: Ac
     reversal = None
     if receipt.voucher_id is not None:
         voucher = session.get(Voucher, receipt.voucher_id)
-        day = max(today or dt.date.today(), voucher.voucher_date)
+        day = max(today or calendar.today(), voucher.voucher_date)
         reversal = posting.reverse(session, voucher, day, f"receipt {number} cancelled: {why}",
                                    created_by=actor.name[:100], source_ref=f"receipt:{number}")
         receipt.reversal_voucher_id = reversal.id

@@ -52,7 +52,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_instruments_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_instruments')),
     sa.UniqueConstraint('tenant_id', 'id', name=op.f('uq_instruments_tenant_id_id')),
-    sa.UniqueConstraint('tenant_id', 'idempotency_key', name=op.f('uq_instruments_tenant_id_idempotency_key'))
+    sa.UniqueConstraint('tenant_id', 'collected_by', 'idempotency_key',
+                        name=op.f('uq_instruments_tenant_id_collected_by_idempotency_key'))
     )
     with op.batch_alter_table('instruments', schema=None) as batch_op:
         batch_op.create_index('ix_instruments_number', ['tenant_id', 'instrument_type', 'number'], unique=False)

@@ -233,3 +233,23 @@ def test_the_database_refuses_edits_of_a_receipts_money(session, tenant, bills):
         session.rollback()
     session.execute(text("UPDATE receipts SET payer_name = 'Corrected' WHERE id = :id"), {"id": receipt.id})
     session.commit()
+
+
+def test_idempotency_keys_belong_to_their_collector(session, tenant, bills):
+    from collection.audit import Actor
+    pay(session, tenant, cash((PT_2, 1000000), key="k-1"))
+    other = collect(session, tenant, cash((PT_2, 1000000), key="k-1"), Actor("pb.amritsar/cashier2"), today=DAY)
+    session.commit()
+    assert not other.replayed and other.receipts[0].number == "11/2026-27/000002"
+
+
+def test_a_receipt_cannot_predate_its_bill(session, tenant, bills):
+    error = refused(session, tenant, cash(("BPA/2026-27/0412", 1603000), receipt_date=dt.date(2026, 11, 17)))
+    assert error.code == "RECEIPT_BEFORE_BILL"
+
+
+def test_the_payer_defaults_to_the_bill_and_can_be_given(session, tenant, bills):
+    [mine] = pay(session, tenant, cash((PT_2, 1000000), payer_address="Ward office counter 2")).receipts
+    assert (mine.payer_name, mine.payer_address) == ("M/s Golden Temple Traders", "Ward office counter 2")
+    [named] = pay(session, tenant, cash((PT_2, 1000000), payer_name="A. Singh")).receipts
+    assert (named.payer_name, named.payer_address) == ("A. Singh", None)
