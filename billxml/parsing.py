@@ -174,6 +174,25 @@ def parse_secure(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
     if not isinstance(data, bytes):
         raise TypeError(f"Bill XML must be given as bytes, not {type(data).__name__}")
     check_max_depth(max_depth)
+    root = parse_untrusted(data, max_bytes=max_bytes, max_depth=max_depth)
+    if root.tag != ROOT:
+        raise _refuse(ErrorCode.XML_WRONG_ROOT,
+                      f"the root element is <{root.tag}>; a Bill XML document is a "
+                      f"<{ROOT}> element (without namespace)", root.sourceline, f"/{root.tag}")
+    _check_schema_hints(data, root)
+    return root
+
+
+def parse_untrusted(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                    max_depth: int = DEFAULT_MAX_DEPTH) -> etree._Element:
+    """The locked-down parse alone, for any untrusted XML (bank statements reuse it).
+
+    Refusals: XML_EMPTY, XML_TOO_LARGE, XML_ENCODING_UNSUPPORTED, XML_INVALID_UTF8,
+    XML_DTD_FORBIDDEN, XML_MALFORMED, XML_TOO_DEEP (beyond 256 levels). Schema hints are
+    ignored here (never fetched); the root element is the caller's business.
+    """
+    if not isinstance(data, bytes):
+        raise TypeError(f"XML must be given as bytes, not {type(data).__name__}")
     if len(data) > max_bytes:
         raise _refuse(ErrorCode.XML_TOO_LARGE,
                       f"the document is {len(data):,} bytes; the limit is {max_bytes:,} bytes")
@@ -193,9 +212,4 @@ def parse_secure(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise _refuse(ErrorCode.XML_DTD_FORBIDDEN, "the document declares a DTD; remove it", 1)
-    if root.tag != ROOT:
-        raise _refuse(ErrorCode.XML_WRONG_ROOT,
-                      f"the root element is <{root.tag}>; a Bill XML document is a "
-                      f"<{ROOT}> element (without namespace)", root.sourceline, f"/{root.tag}")
-    _check_schema_hints(data, root)
     return root

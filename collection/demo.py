@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -94,3 +95,24 @@ def run_demo(engine, factory: sessionmaker[Session], echo: Callable[[str], None]
         workflow.submit(session, TENANT, [bpa], CASHIER)
         workflow.approve(session, TENANT, [bpa], APPROVER)
     echo(f"  receipt {bpa} submitted by the cashier and approved by {APPROVER.name}")
+
+    from collection import demo_banking  # remittance, a bounced cheque, the bank statement (issue 7)
+    demo_banking.run(factory, echo, house_bill=PT_HOUSE)
+
+
+def print_receipts(factory: sessionmaker[Session], folder: Path, echo: Callable[[str], None]) -> list[Path]:
+    """Write every demo receipt as a PDF in its service's template (the first print: the original)."""
+    from collection.receipts.models import Receipt
+    from collection.receipts.printing import print_receipt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with unit_of_work(factory) as session:
+        for number in session.scalars(select(Receipt.number).where(Receipt.tenant_id == TENANT)
+                                      .order_by(Receipt.id)).all():
+            printed = print_receipt(session, TENANT, number, CASHIER)
+            path = folder / f"receipt-{number.replace('/', '-')}.pdf"
+            path.write_bytes(printed.pdf)
+            written.append(path)
+    echo(f"receipts printed as PDF ({len(written)}) in {folder}/")
+    return written

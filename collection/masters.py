@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from collection.models import BankAccount
 from collection.service_master import (
-    DEFAULT_RECEIPT_NUMBER_FORMAT, INSTRUMENT_TYPES, Service, ServiceHoldingAccount,
+    DEFAULT_RECEIPT_NUMBER_FORMAT, INSTRUMENT_TYPES, Service, ServiceBouncePenalty, ServiceHoldingAccount,
 )
 from ledger.errors import RasidError, ValidationError
 from ledger.journal import SEGMENTS
+from ledger.money import parse_rupees
 from ledger.models import (
     ACCOUNT_PURPOSES, Department, Functionary, Fund, FundSource, GlAccount, Tenant, VoucherLine,
 )
@@ -71,6 +72,13 @@ class BankAccountIn(_In):
     active: bool = True
 
 
+class BouncePenaltyIn(_In):
+    """The penalty billed when a cheque or DD of the service bounces: rupees and an income head."""
+
+    amount: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+    glcode: Text
+
+
 class ServiceIn(_In):
     code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
@@ -87,6 +95,7 @@ class ServiceIn(_In):
     receipt_number_format: str = DEFAULT_RECEIPT_NUMBER_FORMAT
     advance_glcode: Text | None = None
     holding_accounts: dict[Literal[INSTRUMENT_TYPES], Text]  # type: ignore[valid-type]
+    cheque_bounce_penalty: BouncePenaltyIn | None = None
 
 
 class TenantIn(_In):
@@ -331,6 +340,7 @@ def _load_services(session, tenant_id, items, where, report) -> None:
                   "receipt_template": item.receipt_template, "workflow": item.workflow,
                   "post_voucher_on": item.post_voucher_on,
                   "receipt_number_format": item.receipt_number_format, "advance_gl_account_id": advance}
+        penalty = _bounce_penalty(item, accounts, here)
         row = existing.get(item.code)
         if row is None:
             row = Service(tenant_id=tenant_id, code=item.code, **values)
@@ -347,3 +357,30 @@ def _load_services(session, tenant_id, items, where, report) -> None:
             else:
                 session.add(ServiceHoldingAccount(tenant_id=tenant_id, service_id=row.id,
                                                   instrument_type=instrument, gl_account_id=gl_id))
+        if penalty is not None:  # absent from the file: left as it is, like everything else
+            kept = session.get(ServiceBouncePenalty, (tenant_id, row.id))
+            if kept is None:
+                session.add(ServiceBouncePenalty(tenant_id=tenant_id, service_id=row.id, **penalty))
+            else:
+                kept.amount_paise, kept.gl_account_id = penalty["amount_paise"], penalty["gl_account_id"]
+
+
+def _bounce_penalty(item: ServiceIn, accounts: dict, here: str) -> dict | None:
+    """The service's cheque-bounce penalty: paise and a detailed income head, or None."""
+    penalty = item.cheque_bounce_penalty
+    if penalty is None:
+        return None
+    where = f"{here}.cheque_bounce_penalty"
+    try:
+        paise = parse_rupees(penalty.amount, field=f"{where}.amount")
+    except ValidationError as exc:
+        raise ValidationError(f"{where}.amount: {exc.message}", code="MASTERS_INVALID",
+                              field=f"{where}.amount") from None
+    if paise <= 0:
+        raise ValidationError(f"{where}.amount: the penalty must be more than zero", code="MASTERS_INVALID",
+                              field=f"{where}.amount")
+    gl = accounts.get(penalty.glcode)
+    if gl is None or gl.type != "income" or not gl.postable:
+        raise ValidationError(f"{where}: penalty account {penalty.glcode!r} must be a detailed income "
+                              "account", code="MASTERS_INVALID", field=f"{where}.glcode")
+    return {"amount_paise": paise, "gl_account_id": gl.id}

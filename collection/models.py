@@ -44,3 +44,6 @@ import collection.bills.models  # noqa: E402,F401
 import collection.service_master  # noqa: E402,F401
 # Instruments, receipts and their heads (revision 0004).
 import collection.receipts.models  # noqa: E402,F401
+# Remittances, dishonours, bank statements (revision 0005).
+import collection.remittance.models  # noqa: E402,F401
+import collection.bank.models  # noqa: E402,F401

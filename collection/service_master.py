@@ -80,6 +80,26 @@ class ServiceHoldingAccount(Base):
     gl_account_id: Mapped[int] = mapped_column(BigInteger)
 
 
+class ServiceBouncePenalty(Base):
+    """The penalty billed when one of a service's cheques or DDs is dishonoured (revision 0005).
+
+    Its own table rather than columns of ``services``: SQLite can add a composite foreign
+    key only by rebuilding a table, which a populated ``services`` cannot survive.
+    """
+
+    __tablename__ = "service_bounce_penalties"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "service_id"], ["services.tenant_id", "services.id"]),
+        ForeignKeyConstraint(["tenant_id", "gl_account_id"], ["gl_accounts.tenant_id", "gl_accounts.id"]),
+        CheckConstraint("amount_paise > 0", name="amount"),
+    )
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    amount_paise: Mapped[int] = mapped_column(BigInteger)
+    gl_account_id: Mapped[int] = mapped_column(BigInteger)  #: a detailed income head
+
+
 def get_service(session: Session, tenant_id: str, code: str) -> Service:
     service = session.scalars(select(Service).where(Service.tenant_id == tenant_id,
                                                     Service.code == code)).first()

@@ -1,18 +1,24 @@
 """Posting vouchers to the journal.
 
-A posting is a handful of statements in the caller's transaction:
+A posting is three statements in the caller's transaction, sent on the
+driver's own connection with SQL built once per dialect (the hot path of
+every receipt, so no per-call SQL compilation):
 
-1. resolve every code on the lines (one query) and refuse unknown, inactive or
+1. one query that finds the period of the date, locks the numbering series
+   row of (tenant, type, financial year) – the only lock a posting takes, so
+   writers of one series queue and nobody deadlocks –, draws the voucher id,
+   looks up an earlier voucher with the same idempotency key and resolves
+   every code on the lines; Python then refuses unknown, inactive or
    non-postable masters with a precise error;
-2. lock the numbering series row of (tenant, type, financial year) – the only
-   lock a posting takes, so writers of one series queue and nobody deadlocks;
-3. insert all lines in one multi-row INSERT;
-4. insert the header. Its insert trigger checks the whole voucher in the
-   database (balanced, line count, open period, next number of the series,
+2. all lines in one multi-row INSERT;
+3. the header. Its insert trigger checks the whole voucher in the database
+   (balanced, line count, masters, open period, next number of the series,
    hash link), keeps the daily balances and advances the series.
 
 Python checks everything first so users get precise messages; the database
 checks it again so that nothing that bypasses this module can break the books.
+The first voucher of a series in a financial year (and a date outside every
+period) takes a slower path that creates the series, then posts as above.
 """
 from __future__ import annotations
 
@@ -20,17 +26,17 @@ import datetime as dt
 import hashlib
 import json
 import re
+import weakref
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, insert, literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ledger.errors import Conflict, LedgerError, NotFound
 from ledger.models import (
-    Department, FinancialYear, Function, Functionary, Fund, FundSource, GlAccount, Period, Voucher,
-    VoucherLine, VoucherSeries,
+    Department, Function, Functionary, Fund, FundSource, GlAccount, Period, Voucher, VoucherSeries,
 )
 
 SEGMENTS: tuple[tuple[str, type], ...] = (
@@ -96,9 +102,6 @@ class Numbering(NamedTuple):
     format_for_new_series: Callable[[Session], str]
     render: Callable[[str, SeriesSlot], str]
 
-_INSERT_LINE = insert(VoucherLine.__table__)
-_INSERT_VOUCHER = insert(Voucher.__table__)
-
 _DB_CODE = re.compile(r"\b(LEDGER_[A-Z_]+|MASTER_[A-Z_]+)\b")
 
 
@@ -110,44 +113,273 @@ def post(session: Session, draft: VoucherDraft, numbering: Numbering) -> PostedV
     """
     check_lines(draft.lines)
     digest = request_digest(draft)
-    if draft.idempotency_key:
-        earlier = _by_idempotency_key(session, draft.tenant_id, draft.idempotency_key)
-        if earlier is not None:
-            if earlier.request_digest != digest:
-                raise Conflict(f"idempotency key {draft.idempotency_key!r} was already used for a "
-                               f"different voucher ({earlier.number})", code="IDEMPOTENCY_KEY_REUSED")
-            return _posted(earlier, replayed=True)
+    session.flush()  # the caller's pending ORM changes go first, as with any query
+    connection = session.connection()
+    sql = _statements(connection.dialect)
+    cursor = sql.cursor(connection.connection.driver_connection)
+    lines = draft.lines
+    try:
+        rows = sql.fetch(cursor, sql.slot(len(lines)), sql.slot_params(draft))
+    except sql.dbapi.Error as exc:
+        raise translate_db_error(exc) from exc
+    if not rows:  # no period contains the date, or the series has no voucher yet this year
+        return _post_first_of_series(session, draft, numbering)
+    (period_id, status, fy_code, series_id, last_seq, last_hash, number_format, voucher_id,
+     earlier_id, earlier_digest, earlier_number, earlier_type, earlier_date, earlier_total,
+     earlier_hash) = rows[0][:15]
+    if earlier_id is not None:
+        if earlier_digest != digest:
+            raise Conflict(f"idempotency key {draft.idempotency_key!r} was already used for a "
+                           f"different voucher ({earlier_number})", code="IDEMPOTENCY_KEY_REUSED")
+        return PostedVoucher(earlier_id, draft.tenant_id, earlier_type, earlier_number,
+                             _as_date(earlier_date), earlier_total, earlier_hash, True)
+    found = {(row[15], row[16]): row[17:] for row in rows}
+    ids = [_resolved(draft.tenant_id, n, line, found) for n, line in enumerate(lines, start=1)]
+    if status != "open":
+        raise LedgerError(f"the period containing {draft.voucher_date} is closed",
+                          code="LEDGER_PERIOD_CLOSED", field="voucher_date")
+    slot = _Slot(voucher_id, series_id, last_seq + 1, last_hash, period_id, fy_code, number_format)
+    return _insert(cursor, sql, draft, numbering, slot, ids, digest)
 
-    ids = resolve_lines(session, draft.tenant_id, draft.lines)
-    slot = _lock_series(session, draft, numbering)
+
+def _insert(cursor, sql: _Statements, draft: VoucherDraft, numbering: Numbering, slot: _Slot,
+            ids: list[tuple[int, ...]], digest: str) -> PostedVoucher:
+    """Insert the lines, then the header whose trigger checks and books the whole voucher."""
     number = numbering.render(slot.number_format, SeriesSlot(draft.tenant_id, draft.voucher_type,
                                                              slot.fy_code, slot.seq, draft.voucher_date))
     total = sum(line.debit for line in draft.lines)
-    rows = [
-        {"voucher_id": slot.voucher_id, "tenant_id": draft.tenant_id, "line_no": n,
-         "voucher_date": draft.voucher_date, **ids[n - 1], "debit": line.debit,
-         "credit": line.credit, "narration": line.narration}
-        for n, line in enumerate(draft.lines, start=1)
-    ]
-    header = {
-        "id": slot.voucher_id, "tenant_id": draft.tenant_id, "voucher_type": draft.voucher_type,
-        "series_id": slot.series_id, "seq": slot.seq, "number": number,
-        "voucher_date": draft.voucher_date, "period_id": slot.period_id,
-        "narration": draft.narration, "source_ref": draft.source_ref,
-        "idempotency_key": draft.idempotency_key, "request_digest": digest,
-        "reversal_of_id": draft.reversal_of_id, "total": total, "line_count": len(rows),
-        "prev_hash": slot.prev_hash, "created_by": draft.created_by,
-    }
-    header["hash"] = voucher_hash(header, rows)
-    connection = session.connection()
+    hash_ = _chained_hash(
+        slot.prev_hash, draft.tenant_id, draft.voucher_type, slot.seq, number,
+        draft.voucher_date.isoformat(), draft.narration, draft.source_ref, draft.reversal_of_id, total,
+        [[n, *line_ids, line.debit, line.credit, line.narration]
+         for n, (line, line_ids) in enumerate(zip(draft.lines, ids), start=1)])
     try:
-        # executemany of one cached statement: psycopg sends the rows in one pipeline.
-        connection.execute(_INSERT_LINE, rows)
-        connection.execute(_INSERT_VOUCHER, header)
-    except DBAPIError as exc:
+        sql.run(cursor, (sql.lines(len(ids)), sql.line_params(draft, slot.voucher_id, ids)),
+                (sql.header, sql.header_params(draft, slot, number, digest, total, hash_)))
+    except sql.dbapi.Error as exc:
         raise translate_db_error(exc) from exc
     return PostedVoucher(slot.voucher_id, draft.tenant_id, draft.voucher_type, number,
-                         draft.voucher_date, total, header["hash"])
+                         draft.voucher_date, total, hash_)
+
+
+def _post_first_of_series(session: Session, draft: VoucherDraft, numbering: Numbering) -> PostedVoucher:
+    """The rare path: replay check and precise errors first, then start the series and post."""
+    if draft.idempotency_key:
+        earlier = _by_idempotency_key(session, draft.tenant_id, draft.idempotency_key)
+        if earlier is not None:
+            if earlier.request_digest != request_digest(draft):
+                raise Conflict(f"idempotency key {draft.idempotency_key!r} was already used for a "
+                               f"different voucher ({earlier.number})", code="IDEMPOTENCY_KEY_REUSED")
+            return _posted(earlier, replayed=True)
+    resolve_lines(session, draft.tenant_id, draft.lines)
+    connection = session.connection()
+    params = {"tenant": draft.tenant_id, "day": draft.voucher_date}
+    period = connection.execute(_PERIOD, params).first()
+    if period is None:
+        raise LedgerError(f"no financial period of {draft.tenant_id} contains {draft.voucher_date}",
+                          code="LEDGER_NO_PERIOD", field="voucher_date")
+    _create_series(session, draft.tenant_id, draft.voucher_type, period.financial_year_id,
+                   numbering.format_for_new_series(session))
+    return post(session, draft, numbering)
+
+
+def _resolved(tenant_id: str, n: int, line: LineDraft, found: dict) -> tuple[int, ...]:
+    """The ids of line n's masters, from (kind, code) → (id, active, postable), or a refusal."""
+    ids = []
+    for kind, code in zip(_CODES, line):
+        id_, active, postable = found.get((kind, code), (None, None, None))
+        if id_ is None or not active or not postable:
+            _usable(tenant_id, n, kind, code, id_, active, postable)
+        ids.append(id_)
+    return tuple(ids)
+
+
+def _usable(tenant_id: str, n: int, kind: str, code: str, id_, active, postable) -> None:
+    label = "GL code" if kind == "gl" else kind.replace("_", " ")
+    if id_ is None:
+        raise LedgerError(f"line {n}: unknown {label} {code!r} for tenant {tenant_id}",
+                          code=f"LEDGER_UNKNOWN_{kind.upper()}", field=f"lines[{n}].{kind}")
+    if not active:
+        raise LedgerError(f"line {n}: {label} {code!r} is inactive",
+                          code=f"LEDGER_INACTIVE_{kind.upper()}", field=f"lines[{n}].{kind}")
+    if not postable:
+        raise LedgerError(f"line {n}: GL code {code!r} is a group head; post to a detailed "
+                          "account", code="LEDGER_ACCOUNT_NOT_POSTABLE", field=f"lines[{n}].gl")
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+# --------------------------------------------------------------------------- the posting's SQL
+
+_SEGMENT_TABLES = tuple(model.__tablename__ for _name, model in SEGMENTS)
+_CODES = ("gl", *(name for name, _model in SEGMENTS))  # LineDraft's first six fields
+_LINE_VALUES = ("gl", "fund", "function", "functionary", "department", "source", "debit", "credit",
+                "narration")
+_LINE_COLUMNS = ("voucher_id", "tenant_id", "line_no", "voucher_date", "gl_account_id", "fund_id",
+                 "function_id", "functionary_id", "department_id", "fund_source_id", "debit", "credit",
+                 "narration", "voucher_ref")
+_HEADER_COLUMNS = ("id", "tenant_id", "voucher_type", "series_id", "seq", "number", "voucher_date",
+                   "period_id", "narration", "source_ref", "idempotency_key", "request_digest",
+                   "reversal_of_id", "total", "line_count", "prev_hash", "hash", "created_by")
+
+
+class _Sql(NamedTuple):
+    text: str                #: with the driver's numbered placeholders ($1 or ?1)
+    names: tuple[str, ...]   #: the parameter of each number
+
+
+class _Statements:
+    """The posting's statements for one dialect, as text for its driver, built once.
+
+    One code path for both databases: the SQL differs only where the dialects
+    do (``FOR UPDATE`` and the next voucher id). Placeholders are numbered
+    (``$1`` for psycopg's raw cursor, ``?1`` for sqlite3), so the driver
+    parses nothing per call, and on psycopg every integer is sent as a 64-bit
+    one, so that its prepared statements are reused whatever the amounts.
+    """
+
+    def __init__(self, dialect) -> None:
+        self.dbapi = dialect.dbapi
+        if dialect.name == "postgresql":
+            self._mark, self._day = "$", lambda day: day
+            next_id, lock = "nextval(pg_get_serial_sequence('vouchers', 'id'))", "FOR UPDATE OF s"
+            self._cursors: weakref.WeakKeyDictionary | None = weakref.WeakKeyDictionary()
+        else:
+            self._mark, self._day = "?", dt.date.isoformat
+            # the IMMEDIATE transaction holds the write lock, so max + 1 is ours
+            next_id, lock = "(SELECT coalesce(max(id), 0) + 1 FROM vouchers)", ""
+            self._cursors = None
+        self._next_id, self._lock = next_id, lock
+        self._slot: dict[int, _Sql] = {}
+        self._lines: dict[int, _Sql] = {}
+        self.header = self._compile(
+            f"INSERT INTO vouchers ({', '.join(_HEADER_COLUMNS)}) "
+            f"VALUES ({', '.join(':' + c for c in _HEADER_COLUMNS)})", _HEADER_COLUMNS)
+
+    def cursor(self, connection):
+        """A cursor of the driver's connection (on psycopg: a raw cursor, kept per connection)."""
+        if self._cursors is None:
+            return connection.cursor()
+        cursor = self._cursors.get(connection)
+        if cursor is None:
+            from psycopg import RawCursor
+            from psycopg.types.numeric import Int8BinaryDumper
+
+            cursor = self._cursors[connection] = RawCursor(connection)
+            cursor.adapters.register_dumper(int, Int8BinaryDumper)
+        return cursor
+
+    def _compile(self, sql: str, names: Sequence[str]) -> _Sql:
+        """``:name`` parameters as the driver's numbered placeholders, in the order of ``names``."""
+        names = tuple(names)
+
+        def number(match: re.Match) -> str:
+            return f"{self._mark}{names.index(match.group(1)) + 1}"
+
+        return _Sql(re.sub(r"(?<![:\w]):(\w+)", number, " ".join(sql.split())), names)
+
+    def slot(self, n: int) -> _Sql:
+        """Period, locked series, next id, earlier voucher of the key, and the masters of n lines.
+
+        One row per master found (kind, code, id, active, postable), each with the
+        slot's columns; one row with no master when none is found; no row when
+        the date has no period or the series has not started. Parameters:
+        tenant, voucher type, date, idempotency key, then each line's GL code and
+        segment codes. Each master table is searched by its (tenant, code) key
+        for the codes of all lines at once, so the cost does not grow with the
+        chart of accounts.
+        """
+        sql = self._slot.get(n)
+        if sql is None:
+            def codes(kind: str) -> str:
+                return ", ".join(f":{kind}{i}" for i in range(1, n + 1))
+
+            masters = " UNION ALL ".join(
+                [f"SELECT 'gl' AS kind, glcode AS code, id, active, postable FROM gl_accounts "
+                 f"WHERE tenant_id = :tenant AND glcode IN ({codes('gl')})"]
+                + [f"SELECT '{name}', code, id, active, TRUE FROM {table} "
+                   f"WHERE tenant_id = :tenant AND code IN ({codes(name)})"
+                   for (name, _model), table in zip(SEGMENTS, _SEGMENT_TABLES)])
+            sql = self._slot[n] = self._compile(f"""
+                WITH slot AS (
+                    SELECT p.id AS period_id, p.status, y.code AS fy, s.id AS series_id, s.last_seq,
+                           s.last_hash, s.number_format, {self._next_id} AS voucher_id
+                      FROM periods p
+                      JOIN financial_years y ON y.id = p.financial_year_id
+                      JOIN voucher_series s ON s.financial_year_id = p.financial_year_id
+                                           AND s.tenant_id = :tenant AND s.voucher_type = :type
+                     WHERE p.tenant_id = :tenant AND p.start_date <= :day AND p.end_date >= :day
+                     {self._lock}
+                ), masters AS ({masters})
+                SELECT slot.period_id, slot.status, slot.fy, slot.series_id, slot.last_seq,
+                       slot.last_hash, slot.number_format, slot.voucher_id,
+                       e.id, e.request_digest, e.number, e.voucher_type, e.voucher_date, e.total, e.hash,
+                       m.kind, m.code, m.id, m.active, m.postable
+                  FROM slot
+                  LEFT JOIN vouchers e ON e.tenant_id = :tenant AND e.idempotency_key = :key
+                  LEFT JOIN masters m ON TRUE""",
+                ["tenant", "type", "day", "key",
+                 *(f"{kind}{i}" for i in range(1, n + 1) for kind in _CODES)])
+        return sql
+
+    def slot_params(self, draft: VoucherDraft) -> list:
+        params = [draft.tenant_id, draft.voucher_type, self._day(draft.voucher_date),
+                  draft.idempotency_key]
+        for line in draft.lines:
+            params += line[:6]  # GL code and the five segment codes, in LineDraft's order
+        return params
+
+    def lines(self, n: int) -> _Sql:
+        """The lines of a voucher; parameters: voucher id, tenant, date, then each line's
+        six master ids, debit, credit and narration."""
+        sql = self._lines.get(n)
+        if sql is None:
+            per_line = [f"{c}{i}" for i in range(1, n + 1) for c in _LINE_VALUES]
+            # voucher_ref: the voucher id on line 1 only (see VoucherLine)
+            rows = ", ".join(f"(:voucher_id, :tenant, {i}, :day, "
+                             + ", ".join(f":{c}{i}" for c in _LINE_VALUES)
+                             + (", :voucher_id)" if i == 1 else ", NULL)")
+                             for i in range(1, n + 1))
+            sql = self._lines[n] = self._compile(
+                f"INSERT INTO voucher_lines ({', '.join(_LINE_COLUMNS)}) VALUES {rows}",
+                ["voucher_id", "tenant", "day", *per_line])
+        return sql
+
+    def line_params(self, draft: VoucherDraft, voucher_id: int, ids: list[tuple[int, ...]]) -> list:
+        params = [voucher_id, draft.tenant_id, self._day(draft.voucher_date)]
+        for line, line_ids in zip(draft.lines, ids):
+            params += line_ids
+            params += line[6:9]  # debit, credit, narration
+        return params
+
+    def header_params(self, draft: VoucherDraft, slot: _Slot, number: str, digest: str, total: int,
+                      hash_: str) -> list:
+        return [slot.voucher_id, draft.tenant_id, draft.voucher_type, slot.series_id, slot.seq, number,
+                self._day(draft.voucher_date), slot.period_id, draft.narration, draft.source_ref,
+                draft.idempotency_key, digest, draft.reversal_of_id, total, len(draft.lines),
+                slot.prev_hash, hash_, draft.created_by]
+
+    @staticmethod
+    def fetch(cursor, sql: _Sql, params: list) -> list:
+        cursor.execute(sql.text, params)
+        return cursor.fetchall()
+
+    @staticmethod
+    def run(cursor, *statements: tuple[_Sql, list]) -> None:
+        for sql, params in statements:
+            cursor.execute(sql.text, params)
+
+
+_STATEMENTS: dict[str, _Statements] = {}
+
+
+def _statements(dialect) -> _Statements:
+    statements = _STATEMENTS.get(dialect.name)
+    if statements is None:
+        statements = _STATEMENTS[dialect.name] = _Statements(dialect)
+    return statements
 
 
 def check_lines(lines: Sequence[LineDraft]) -> None:
@@ -203,19 +435,8 @@ def resolve_lines(session: Session, tenant_id: str, lines: Sequence[LineDraft]) 
     for n, line in enumerate(lines, start=1):
         row = {}
         for kind, code in [("gl", line.glcode)] + [(name, getattr(line, name)) for name, _ in SEGMENTS]:
-            label = "GL code" if kind == "gl" else kind.replace("_", " ")
-            hit = found.get((kind, code))
-            if hit is None:
-                raise LedgerError(f"line {n}: unknown {label} {code!r} for tenant {tenant_id}",
-                                  code=f"LEDGER_UNKNOWN_{kind.upper()}", field=f"lines[{n}].{kind}")
-            id_, active, postable = hit
-            if not active:
-                raise LedgerError(f"line {n}: {label} {code!r} is inactive",
-                                  code=f"LEDGER_INACTIVE_{kind.upper()}", field=f"lines[{n}].{kind}")
-            if not postable:
-                raise LedgerError(f"line {n}: GL code {code!r} is a group head; post to a detailed "
-                                  "account", code="LEDGER_ACCOUNT_NOT_POSTABLE",
-                                  field=f"lines[{n}].gl")
+            id_, active, postable = found.get((kind, code), (None, None, None))
+            _usable(tenant_id, n, kind, code, id_, active, postable)
             row["gl_account_id" if kind == "gl" else f"{kind}_id"] = id_
         resolved.append(row)
     return resolved
@@ -231,48 +452,9 @@ class _Slot(NamedTuple):
     number_format: str
 
 
-def _lock_statement(dialect: str):
-    """Period of the date + its series row locked + the next voucher id, in one query."""
-    if dialect == "postgresql":
-        next_id = func.nextval(func.pg_get_serial_sequence("vouchers", "id"))
-    else:  # SQLite: the IMMEDIATE transaction holds the write lock, so max + 1 is ours.
-        next_id = select(func.coalesce(func.max(Voucher.id), 0) + 1).scalar_subquery()
-    return (
-        select(Period.id, Period.status, FinancialYear.code, VoucherSeries.id, VoucherSeries.last_seq,
-               VoucherSeries.last_hash, VoucherSeries.number_format, next_id)
-        .join(FinancialYear, FinancialYear.id == Period.financial_year_id)
-        .join(VoucherSeries, (VoucherSeries.financial_year_id == Period.financial_year_id)
-              & (VoucherSeries.tenant_id == bindparam("tenant"))
-              & (VoucherSeries.voucher_type == bindparam("type")))
-        .where(*_PERIOD_OF_DATE)
-        .with_for_update(of=VoucherSeries)
-    )
-
-
 _PERIOD_OF_DATE = (Period.tenant_id == bindparam("tenant"), Period.start_date <= bindparam("day"),
                    Period.end_date >= bindparam("day"))
 _PERIOD = select(Period.id, Period.status, Period.financial_year_id).where(*_PERIOD_OF_DATE)
-_LOCK = {dialect: _lock_statement(dialect) for dialect in ("postgresql", "sqlite")}
-
-
-def _lock_series(session: Session, draft: VoucherDraft, numbering: Numbering) -> _Slot:
-    """Find the period of the date and lock its series row, in one query (two on first use)."""
-    connection = session.connection()
-    params = {"tenant": draft.tenant_id, "type": draft.voucher_type, "day": draft.voucher_date}
-    locked = connection.execute(_LOCK[connection.dialect.name], params).first()
-    if locked is None:  # no period, or the first voucher of this series in the year
-        period = connection.execute(_PERIOD, params).first()
-        if period is None:
-            raise LedgerError(f"no financial period of {draft.tenant_id} contains {draft.voucher_date}",
-                              code="LEDGER_NO_PERIOD", field="voucher_date")
-        _create_series(session, draft.tenant_id, draft.voucher_type, period.financial_year_id,
-                       numbering.format_for_new_series(session))
-        return _lock_series(session, draft, numbering)
-    period_id, status, fy_code, series_id, last_seq, last_hash, fmt, voucher_id = locked
-    if status != "open":
-        raise LedgerError(f"the period containing {draft.voucher_date} is closed",
-                          code="LEDGER_PERIOD_CLOSED", field="voucher_date")
-    return _Slot(voucher_id, series_id, last_seq + 1, last_hash, period_id, fy_code, fmt)
 
 
 def _create_series(session: Session, tenant_id: str, voucher_type: str, fy_id: int,
@@ -309,30 +491,45 @@ def request_digest(draft: VoucherDraft) -> str:
     """Fingerprint of what was asked for, to tell a retry from a different voucher."""
     content = [draft.tenant_id, draft.voucher_type, draft.voucher_date.isoformat(), draft.narration,
                draft.source_ref, draft.reversal_of_id, [list(line) for line in draft.lines]]
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(_JSON(content).encode()).hexdigest()
 
 
 def voucher_hash(header: dict, lines: Sequence[dict]) -> str:
     """SHA-256 of a voucher's content chained to the previous voucher of its series."""
     date = header["voucher_date"]
-    content = [
+    return _chained_hash(
         header["prev_hash"], header["tenant_id"], header["voucher_type"], header["seq"],
         header["number"], date.isoformat() if isinstance(date, dt.date) else str(date),
         header["narration"], header["source_ref"], header["reversal_of_id"], header["total"],
         [[ln["line_no"], ln["gl_account_id"], ln["fund_id"], ln["function_id"], ln["functionary_id"],
           ln["department_id"], ln["fund_source_id"], ln["debit"], ln["credit"], ln["narration"]]
-         for ln in lines],
-    ]
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+         for ln in lines])
 
 
-def translate_db_error(exc: DBAPIError) -> LedgerError | Conflict:
-    """Turn a refusal from the ledger's triggers or constraints into a coded error."""
-    text = str(exc.orig)
+def _chained_hash(prev_hash: str, tenant_id: str, voucher_type: str, seq: int, number: str, date: str,
+                  narration: str | None, source_ref: str | None, reversal_of_id: int | None, total: int,
+                  lines: list[list]) -> str:
+    """The hash of ``voucher_hash``; lines are [line_no, the six ids, debit, credit, narration]."""
+    content = [prev_hash, tenant_id, voucher_type, seq, number, date, narration, source_ref,
+               reversal_of_id, total, lines]
+    return hashlib.sha256(_JSON(content).encode()).hexdigest()
+
+
+#: ``json.dumps(x, ensure_ascii=False)`` without building an encoder per call.
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def translate_db_error(exc: Exception) -> LedgerError | Conflict:
+    """Turn a refusal from the ledger's triggers or constraints into a coded error.
+
+    ``exc`` is SQLAlchemy's ``DBAPIError`` or the driver's own exception.
+    """
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    text = str(orig)
     match = _DB_CODE.search(text)
     if match:
         return LedgerError(text.splitlines()[0].split("CONTEXT:")[0].strip(), code=match.group(1))
-    if isinstance(exc, IntegrityError):
+    if isinstance(exc, IntegrityError) or any(c.__name__ == "IntegrityError" for c in type(orig).__mro__):
         if "reversal_of_id" in text:
             return Conflict("this voucher has already been reversed", code="VOUCHER_ALREADY_REVERSED")
         if "idempotency_key" in text:

@@ -3,9 +3,11 @@
 Kept beside the revision that installs them (and frozen with it): a later
 change to a trigger is a new revision, never an edit here.
 
-How a voucher is checked: its lines are inserted first (their foreign key to
-the header is deferred), then the header. The header's BEFORE INSERT trigger
-sees all lines and refuses the voucher unless
+How a voucher is checked: its lines are inserted first, numbered 1, 2, 3, …
+(line 1's deferred foreign key to the header proves at commit that the header
+exists; a line after a gap is refused, so every line has a line 1), then the
+header. The header's insert trigger sees
+all lines and refuses the voucher unless
 
 * Σ debit = Σ credit = the header's total and the line count matches (1),
 * every account is active and postable, every segment active (4),
@@ -13,10 +15,18 @@ sees all lines and refuses the voucher unless
 * it takes exactly the next number of its series and links to the series'
   last hash (8);
 
-its AFTER INSERT trigger adds the lines to the kept daily balances (7) and
-advances the series. Lines and headers refuse UPDATE and DELETE (3); a line
+and in the same transaction it adds the lines to the kept daily balances (7)
+and advances the series. Lines and headers refuse UPDATE and DELETE (3); a line
 cannot be added to a header that already exists (3). CHECK constraints on the
 table keep each line one-sided (2). Idempotency (6) is a unique key.
+
+On PostgreSQL all of a header's checks and bookkeeping are one AFTER INSERT
+function: one pass over the lines (grouped by balance key, joined to their
+masters) both checks them and upserts the kept balances, and one UPDATE of the
+series row – the row the posting already holds locked – checks the period and
+the number and advances the series. Guards that do not need each row
+(lines added to a posted voucher, direct writes to kept balances) fire once per
+statement. On SQLite the same checks are plain trigger statements.
 """
 from __future__ import annotations
 
@@ -62,6 +72,39 @@ _NOT_A_MIRROR = f"""
     ) AS b
 """
 
+# PostgreSQL: one pass over the voucher's lines, grouped by balance key. The
+# grouped rows are upserted into the kept balances and, joined to their
+# masters, checked; a refusal afterwards rolls the whole statement back.
+_PG_MASTER_JOINS = " ".join(
+    f"LEFT JOIN {table} m{i} ON m{i}.id = k.{column} AND m{i}.tenant_id = NEW.tenant_id"
+    for i, (table, column) in enumerate(zip(SEGMENT_TABLES, SEGMENT_COLUMNS))
+)
+_PG_CHECK_AND_KEEP = f"""
+    WITH k AS (
+        SELECT {KEY}, sum(debit) AS debit, sum(credit) AS credit, count(*) AS n,
+               count(*) FILTER (WHERE tenant_id <> NEW.tenant_id OR voucher_date <> NEW.voucher_date)
+               AS stray
+          FROM voucher_lines WHERE voucher_id = NEW.id
+         GROUP BY {KEY}
+    ), kept AS (
+        INSERT INTO ledger_balances (tenant_id, balance_date, {KEY}, series_id, debit, credit)
+        SELECT NEW.tenant_id, NEW.voucher_date, {KEY}, NEW.series_id, debit, credit
+          FROM k ORDER BY {KEY}
+        ON CONFLICT (tenant_id, balance_date, {KEY}, series_id)
+        DO UPDATE SET debit = ledger_balances.debit + excluded.debit,
+                      credit = ledger_balances.credit + excluded.credit
+    )
+    SELECT coalesce(sum(k.n), 0), coalesce(sum(k.debit), 0), coalesce(sum(k.credit), 0),
+           coalesce(sum(k.stray), 0),
+           count(*) FILTER (WHERE a.id IS NULL OR {" OR ".join(f"m{i}.id IS NULL" for i in range(5))}),
+           count(*) FILTER (WHERE NOT (a.active AND a.postable)),
+           count(*) FILTER (WHERE NOT ({" AND ".join(f"m{i}.active" for i in range(5))}))
+      INTO n, d, c, stray, missing, not_postable, inactive
+      FROM k
+      LEFT JOIN gl_accounts a ON a.id = k.gl_account_id AND a.tenant_id = NEW.tenant_id
+      {_PG_MASTER_JOINS}
+"""
+
 _KEEP_BALANCES = f"""
     INSERT INTO ledger_balances (tenant_id, balance_date, {KEY}, series_id, debit, credit)
     SELECT NEW.tenant_id, NEW.voucher_date, {KEY}, NEW.series_id, SUM(debit), SUM(credit)
@@ -74,7 +117,10 @@ _KEEP_BALANCES = f"""
 """
 
 # Masters whose identity a posting relies on: their code (and an account's type)
-# cannot change once a line uses them.
+# cannot change once a line uses them. Only accounts have an index on the lines
+# (GL statements need it); a segment's guard scans the tenant's lines, which
+# costs a rare recode or delete of a master instead of five index entries per
+# posted line.
 _RECODE_GUARDS = (
     ("gl_accounts", "gl_account_id", "NEW.glcode <> OLD.glcode OR NEW.type <> OLD.type "
                                      "OR NEW.tenant_id <> OLD.tenant_id"),
@@ -83,8 +129,10 @@ _RECODE_GUARDS = (
     for table, column in zip(SEGMENT_TABLES, SEGMENT_COLUMNS)
 )
 
+# Names of both dialects' triggers (PostgreSQL has fewer: see above), for downgrade.
 TRIGGERS: list[tuple[str, str]] = [
     ("ledger_lines_before_insert", "voucher_lines"),
+    ("ledger_lines_after_insert", "voucher_lines"),
     ("ledger_lines_append_only", "voucher_lines"),
     ("ledger_lines_no_delete", "voucher_lines"),
     ("ledger_lines_no_truncate", "voucher_lines"),
@@ -102,9 +150,8 @@ TRIGGERS: list[tuple[str, str]] = [
     (f"master_{table}_delete_guard", table) for table, _, _ in _RECODE_GUARDS]
 
 POSTGRESQL_FUNCTIONS = [
-    "ledger_refuse_change", "ledger_lines_before_insert", "ledger_vouchers_before_insert",
-    "ledger_vouchers_after_insert", "ledger_series_guard", "ledger_balances_guard",
-    "ledger_periods_guard",
+    "ledger_refuse_change", "ledger_lines_after_insert", "ledger_vouchers_after_insert",
+    "ledger_series_guard", "ledger_balances_guard", "ledger_periods_guard",
 ] + [f"master_{table}_recode_guard" for table, _, _ in _RECODE_GUARDS]
 
 
@@ -119,17 +166,33 @@ POSTGRESQL_TRIGGERS: list[str] = [
     END $$
     """,
     """
-    CREATE FUNCTION ledger_lines_before_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION ledger_lines_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        voucher bigint;
+        gap boolean;
     BEGIN
-        IF EXISTS (SELECT 1 FROM vouchers WHERE id = NEW.voucher_id) THEN
-            RAISE EXCEPTION 'LEDGER_APPEND_ONLY: voucher % is posted; its lines cannot change',
-                NEW.voucher_id USING ERRCODE = 'integrity_constraint_violation';
-        END IF;
-        RETURN NEW;
+        -- Per voucher of the statement (one, when rasid posts): no header yet, and
+        -- lines 1..n. With the key (voucher_id, line_no) the second means that all
+        -- of a voucher's lines come in one statement, so they include line 1.
+        FOR voucher, gap IN
+            SELECT voucher_id, min(line_no) <> 1 OR max(line_no) <> count(*)
+              FROM inserted_lines GROUP BY voucher_id
+        LOOP
+            IF EXISTS (SELECT 1 FROM vouchers WHERE id = voucher) THEN
+                RAISE EXCEPTION 'LEDGER_APPEND_ONLY: voucher % is posted; its lines cannot change',
+                    voucher USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF gap THEN
+                RAISE EXCEPTION 'LEDGER_LINES_MISMATCH: the lines of voucher % are not numbered 1, 2, 3, …',
+                    voucher USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+        END LOOP;
+        RETURN NULL;
     END $$
     """,
-    "CREATE TRIGGER ledger_lines_before_insert BEFORE INSERT ON voucher_lines "
-    "FOR EACH ROW EXECUTE FUNCTION ledger_lines_before_insert()",
+    "CREATE TRIGGER ledger_lines_after_insert AFTER INSERT ON voucher_lines "
+    "REFERENCING NEW TABLE AS inserted_lines "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_lines_after_insert()",
     "CREATE TRIGGER ledger_lines_append_only BEFORE UPDATE ON voucher_lines "
     "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
     "CREATE TRIGGER ledger_lines_no_delete BEFORE DELETE ON voucher_lines "
@@ -137,35 +200,17 @@ POSTGRESQL_TRIGGERS: list[str] = [
     "CREATE TRIGGER ledger_lines_no_truncate BEFORE TRUNCATE ON voucher_lines "
     "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
     f"""
-    CREATE FUNCTION ledger_vouchers_before_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION ledger_vouchers_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
-        fy bigint;
-        n integer;
+        n bigint;
         d bigint;
         c bigint;
-        stray integer;
-        missing integer;
-        not_postable integer;
-        inactive integer;
+        stray bigint;
+        missing bigint;
+        not_postable bigint;
+        inactive bigint;
     BEGIN
-        SELECT p.financial_year_id INTO fy FROM periods p
-         WHERE p.id = NEW.period_id AND p.tenant_id = NEW.tenant_id AND p.status = 'open'
-           AND NEW.voucher_date BETWEEN p.start_date AND p.end_date;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'LEDGER_PERIOD_CLOSED: no open period of % contains %',
-                NEW.tenant_id, NEW.voucher_date USING ERRCODE = 'integrity_constraint_violation';
-        END IF;
-        PERFORM 1 FROM voucher_series s
-         WHERE s.id = NEW.series_id AND s.tenant_id = NEW.tenant_id
-           AND s.voucher_type = NEW.voucher_type AND s.financial_year_id = fy
-           AND s.last_seq + 1 = NEW.seq AND s.last_hash = NEW.prev_hash;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'LEDGER_SEQUENCE_BROKEN: % is not the next number of its series',
-                NEW.number USING ERRCODE = 'integrity_constraint_violation';
-        END IF;
-        SELECT count(*), coalesce(sum(debit), 0), coalesce(sum(credit), 0),
-               count(*) FILTER (WHERE tenant_id <> NEW.tenant_id OR voucher_date <> NEW.voucher_date)
-          INTO n, d, c, stray FROM voucher_lines WHERE voucher_id = NEW.id;
+        {_PG_CHECK_AND_KEEP};
         IF n <> NEW.line_count OR stray > 0 THEN
             RAISE EXCEPTION 'LEDGER_LINES_MISMATCH: voucher % declares % lines, has % (% stray)',
                 NEW.number, NEW.line_count, n, stray USING ERRCODE = 'integrity_constraint_violation';
@@ -174,7 +219,6 @@ POSTGRESQL_TRIGGERS: list[str] = [
             RAISE EXCEPTION 'LEDGER_UNBALANCED: voucher % debits % paise, credits % paise',
                 NEW.number, d, c USING ERRCODE = 'integrity_constraint_violation';
         END IF;
-        SELECT * INTO missing, not_postable, inactive FROM ({_MASTERS_CHECK}) AS m;
         IF missing > 0 THEN
             RAISE EXCEPTION 'LEDGER_UNKNOWN_MASTER: voucher % names an account or segment its tenant does not have',
                 NEW.number USING ERRCODE = 'integrity_constraint_violation';
@@ -187,20 +231,33 @@ POSTGRESQL_TRIGGERS: list[str] = [
             RAISE EXCEPTION 'LEDGER_SEGMENT_INACTIVE: voucher % uses an inactive segment',
                 NEW.number USING ERRCODE = 'integrity_constraint_violation';
         END IF;
-        IF NEW.reversal_of_id IS NOT NULL AND EXISTS ({_NOT_A_MIRROR}) THEN
-            RAISE EXCEPTION 'LEDGER_REVERSAL_MISMATCH: voucher % is not the mirror of the voucher it reverses',
+        IF NEW.reversal_of_id IS NOT NULL THEN
+            IF EXISTS ({_NOT_A_MIRROR}) THEN
+                RAISE EXCEPTION 'LEDGER_REVERSAL_MISMATCH: voucher % is not the mirror of the voucher it reverses',
+                    NEW.number USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+        END IF;
+        -- The period is open and the voucher takes the next number of its series:
+        -- checked on the series row the posting holds locked, and advanced there.
+        UPDATE voucher_series s SET last_seq = NEW.seq, last_hash = NEW.hash
+          FROM periods p
+         WHERE s.id = NEW.series_id AND s.tenant_id = NEW.tenant_id
+           AND s.voucher_type = NEW.voucher_type AND s.last_seq + 1 = NEW.seq
+           AND s.last_hash = NEW.prev_hash
+           AND p.id = NEW.period_id AND p.tenant_id = NEW.tenant_id AND p.status = 'open'
+           AND NEW.voucher_date BETWEEN p.start_date AND p.end_date
+           AND p.financial_year_id = s.financial_year_id;
+        IF NOT FOUND THEN
+            PERFORM 1 FROM periods p
+             WHERE p.id = NEW.period_id AND p.tenant_id = NEW.tenant_id AND p.status = 'open'
+               AND NEW.voucher_date BETWEEN p.start_date AND p.end_date;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'LEDGER_PERIOD_CLOSED: no open period of % contains %',
+                    NEW.tenant_id, NEW.voucher_date USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RAISE EXCEPTION 'LEDGER_SEQUENCE_BROKEN: % is not the next number of its series',
                 NEW.number USING ERRCODE = 'integrity_constraint_violation';
         END IF;
-        RETURN NEW;
-    END $$
-    """,
-    "CREATE TRIGGER ledger_vouchers_before_insert BEFORE INSERT ON vouchers "
-    "FOR EACH ROW EXECUTE FUNCTION ledger_vouchers_before_insert()",
-    f"""
-    CREATE FUNCTION ledger_vouchers_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        {_KEEP_BALANCES};
-        UPDATE voucher_series SET last_seq = NEW.seq, last_hash = NEW.hash WHERE id = NEW.series_id;
         RETURN NULL;
     END $$
     """,
@@ -251,12 +308,11 @@ POSTGRESQL_TRIGGERS: list[str] = [
             RAISE EXCEPTION 'LEDGER_APPEND_ONLY: kept balances change only by posting vouchers'
                 USING ERRCODE = 'integrity_constraint_violation';
         END IF;
-        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-        RETURN NEW;
+        RETURN NULL;
     END $$
     """,
-    "CREATE TRIGGER ledger_balances_guard BEFORE INSERT OR UPDATE OR DELETE ON ledger_balances "
-    "FOR EACH ROW EXECUTE FUNCTION ledger_balances_guard()",
+    "CREATE TRIGGER ledger_balances_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE "
+    "ON ledger_balances FOR EACH STATEMENT EXECUTE FUNCTION ledger_balances_guard()",
     """
     CREATE FUNCTION ledger_periods_guard() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -278,7 +334,8 @@ for _table, _column, _changed in _RECODE_GUARDS:
         CREATE FUNCTION master_{_table}_recode_guard() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF (TG_OP = 'DELETE' OR ({_changed}))
-               AND EXISTS (SELECT 1 FROM voucher_lines WHERE {_column} = OLD.id) THEN
+               AND EXISTS (SELECT 1 FROM voucher_lines
+                            WHERE tenant_id = OLD.tenant_id AND {_column} = OLD.id) THEN
                 RAISE EXCEPTION 'MASTER_IN_USE: % % is used by postings; it cannot be deleted or recoded',
                     TG_TABLE_NAME, OLD.id USING ERRCODE = 'integrity_constraint_violation';
             END IF;
@@ -301,8 +358,14 @@ def _sqlite_refuse(name: str, when: str, table: str, message: str) -> str:
 SQLITE_TRIGGERS: list[str] = [
     """
     CREATE TRIGGER ledger_lines_before_insert BEFORE INSERT ON voucher_lines FOR EACH ROW
-    WHEN EXISTS (SELECT 1 FROM vouchers WHERE id = NEW.voucher_id)
-    BEGIN SELECT RAISE(ABORT, 'LEDGER_APPEND_ONLY: the voucher is posted; its lines cannot change'); END
+    BEGIN
+        SELECT RAISE(ABORT, 'LEDGER_APPEND_ONLY: the voucher is posted; its lines cannot change')
+         WHERE EXISTS (SELECT 1 FROM vouchers WHERE id = NEW.voucher_id);
+        SELECT RAISE(ABORT, 'LEDGER_LINES_MISMATCH: the lines of a voucher are numbered 1, 2, 3, …')
+         WHERE NEW.line_no > 1 AND NOT EXISTS (SELECT 1 FROM voucher_lines
+                                                WHERE voucher_id = NEW.voucher_id
+                                                  AND line_no = NEW.line_no - 1);
+    END
     """,
     _sqlite_refuse("ledger_lines_append_only", "BEFORE UPDATE", "voucher_lines",
                    "LEDGER_APPEND_ONLY: voucher_lines is append-only; post a reversal instead"),
@@ -385,10 +448,11 @@ SQLITE_TRIGGERS: list[str] = [
 for _table, _column, _changed in _RECODE_GUARDS:
     SQLITE_TRIGGERS += [f"""
     CREATE TRIGGER master_{_table}_recode_guard BEFORE UPDATE ON {_table} FOR EACH ROW
-    WHEN ({_changed}) AND EXISTS (SELECT 1 FROM voucher_lines WHERE {_column} = OLD.id)
+    WHEN ({_changed}) AND EXISTS (SELECT 1 FROM voucher_lines
+                                   WHERE tenant_id = OLD.tenant_id AND {_column} = OLD.id)
     BEGIN SELECT RAISE(ABORT, 'MASTER_IN_USE: used by postings; it cannot be recoded'); END
     """, f"""
     CREATE TRIGGER master_{_table}_delete_guard BEFORE DELETE ON {_table} FOR EACH ROW
-    WHEN EXISTS (SELECT 1 FROM voucher_lines WHERE {_column} = OLD.id)
+    WHEN EXISTS (SELECT 1 FROM voucher_lines WHERE tenant_id = OLD.tenant_id AND {_column} = OLD.id)
     BEGIN SELECT RAISE(ABORT, 'MASTER_IN_USE: used by postings; it cannot be deleted'); END
     """]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .batch import BatchRenderer, render_batch
+from .batch import BatchRenderer, render_batch, write_batch
 from .catalog import ENV_VAR, TemplateInfo, list_templates
 from .doctor import Check, doctor
 from .errors import TemplateError
@@ -66,4 +66,5 @@ __all__ = [
     "render_batch",
     "sample_receipt",
     "sample_views",
+    "write_batch",
 ]

@@ -10,29 +10,13 @@ A PNG is made with poppler's ``pdftoppm``. Exit status 1 on a broken template or
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from .catalog import list_templates
 from .doctor import doctor
 from .errors import TemplateError
-
-
-def _png(pdf: bytes, out: Path, dpi: int) -> None:
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        raise SystemExit("pdftoppm not found (Debian: apt-get install poppler-utils)")
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "receipt.pdf"
-        source.write_bytes(pdf)
-        subprocess.run(
-            [pdftoppm, "-r", str(dpi), "-png", "-singlefile", "-f", "1", "-l", "1",
-             str(source), str(out.with_suffix(""))],
-            check=True,
-        )
+from .preview import write_preview
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,17 +43,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
         return 0 if all(check.ok for check in checks) else 1
 
-    from .renderer import Renderer
-
     try:
-        pdf = Renderer(args.dir).preview(args.template)
-    except TemplateError as exc:
+        write_preview(args.template, args.out, extra_dirs=args.dir, dpi=args.dpi)
+    except (TemplateError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    if args.out.suffix.lower() == ".png":
-        _png(pdf, args.out, args.dpi)
-    else:
-        args.out.write_bytes(pdf)
     print(args.out)
     return 0
 

@@ -2,8 +2,9 @@
 
 A Renderer keeps everything that can be reused warm: the Jinja environment and compiled
 templates, the parsed stylesheets with their @font-face fonts (one FontConfiguration), and an
-image cache for the logo. Per receipt only the template, the QR code, the layout and the PDF
-writing run. A Renderer is cheap to keep and costly to create: make one per process.
+image cache for the logo. Per receipt only the template, the QR code, the layout (with a
+narrowed user-agent stylesheet, see ``ua``) and the PDF writing run. A Renderer is cheap to
+keep and costly to create: make one per process.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from weasyprint import CSS, HTML, Document
+from weasyprint import CSS, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -33,6 +34,7 @@ from .context import build_context
 from .errors import template_error_from
 from .model import ReceiptView
 from .samples import sample_receipt, sample_views
+from .ua import ReceiptHTML
 
 __all__ = ["Renderer"]
 
@@ -148,7 +150,7 @@ class Renderer:
         with self._lock:
             if len(self._image_cache) > _IMAGE_CACHE_LIMIT:
                 self._image_cache.clear()
-            document = HTML(
+            document = ReceiptHTML(
                 string=html, base_url=loaded.base_url, url_fetcher=self._fetcher
             ).render(
                 font_config=self._font_config,

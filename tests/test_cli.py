@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from pypdf import PdfReader
 from sqlalchemy import text
 
 from collection.cli import main
@@ -24,14 +25,24 @@ def test_demo_builds_books_that_balance(tmp_path, monkeypatch):
     assert "receipt 11/2026-27/000002 cancelled (reversal XV/2026-27/000001)" in result.output
     assert "Balanced: debits equal credits." in result.output
     assert "ledger check passed" in result.output
+    pdfs = sorted((tmp_path / "rasid-demo-receipts").glob("*.pdf"))
+    assert "receipts printed as PDF" in result.output and len(pdfs) >= 5
+    first = PdfReader(pdfs[0]).pages[0].extract_text()
+    assert "11/2026-27/000001" in first and "5,000.00" in first and "Five Thousand" in first
     url = f"sqlite:///{tmp_path / 'rasid-demo.db'}"
     tb = json.loads(run("ledger", "trial-balance", "--tenant", "pb.amritsar", "--from", "2026-11-01",
                         "--to", "2026-11-30", "--format", "json", url=url).output)
     rows = {r["glcode"]: r for r in tb["rows"]}
     assert tb["balanced"]
-    # cash 5,000 + 4,185.75 (the 2,000 receipt was cancelled); cheque and card in their holding heads
-    assert rows["4501001"]["closingPaise"] == 9_185_75
-    assert rows["4501051"]["closingPaise"] == 16_030_00 and rows["4501061"]["closingPaise"] == 38_500_00
+    # Cash 5,000 + 4,185.75 (the 2,000 receipt was cancelled) and the cheques 16,030 + 5,000 were
+    # remitted to SBI, so cash- and cheques-in-hand are empty; the 5,000 cheque bounced; the card
+    # waits in card clearing; the SBI statement reconciles to the books but for its charges.
+    assert rows["4501001"]["closingPaise"] == 0 and rows["4501051"]["closingPaise"] == 0
+    assert rows["4501061"]["closingPaise"] == 38_500_00
+    assert rows["4502101"]["closingPaise"] == 25_00_000_00 + 9_185_75 + 21_030_00 - 5_000_00
+    assert "remittance 1: 4 receipts with pay-in slip 778812" in result.output
+    assert "penalty bill CHQBOUNCE/6 for 500.00" in result.output
+    assert "difference 0.00" in result.output
     assert rows["1109002"]["closingPaise"] == 600_00  # the rebate, applied with the first part payment
     csv_out = run("ledger", "trial-balance", "--tenant", "pb.amritsar", "--from", "2026-11-01",
                   "--to", "2026-11-30", "--format", "csv", url=url).output

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
+from billxml import DEFAULT_MAX_BYTES
 from ledger.db import database_url
 
 DEFAULTS: dict = {
@@ -20,6 +21,7 @@ DEFAULTS: dict = {
     "LOGIN_LIMIT_WINDOW": 300,             # seconds
     "TRUSTED_PROXIES": 0,                  # proxies in front whose X-Forwarded-For is believed
     "MAX_CONTENT_LENGTH": 1024 * 1024,     # bytes; larger bodies get 413
+    "BILL_XML_MAX_BYTES": DEFAULT_MAX_BYTES,  # bytes; a larger Bill XML document gets 413
     "ENGINE_OPTIONS": {},                  # extra create_engine() arguments (pool_size, ...)
     "CLOCK": None,                         # callable returning an aware UTC datetime (tests)
 }
@@ -37,3 +39,6 @@ def configure(app: Flask, config: Mapping | None) -> None:
         if value < (0 if key == "TRUSTED_PROXIES" else 1):
             raise ValueError(f"{key} must be a positive number of seconds or attempts, not {value}")
         app.config[key] = value
+    app.config["BILL_XML_MAX_BYTES"] = int(app.config["BILL_XML_MAX_BYTES"])
+    if app.config["BILL_XML_MAX_BYTES"] < 1:
+        raise ValueError("BILL_XML_MAX_BYTES must be a positive number of bytes")

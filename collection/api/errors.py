@@ -1,4 +1,5 @@
-"""Every error leaves as ``{"errors": [{"code", "message", "field"}]}`` with a stable code.
+"""Every error leaves as ``{"errors": [{"code", "message", "field"}]}`` with a stable code
+(errors in a submitted document add its ``line`` and ``path``).
 
 One handler for the RasidError family (domain and access refusals), one for
 request validation (pydantic → 422), one for HTTP errors Werkzeug raises
@@ -37,6 +38,13 @@ def _item(code: str, message: str, field: str | None = None) -> dict:
     return {"code": code, "message": message, "field": field}
 
 
+def _detail(error: dict) -> dict:
+    """An error item; a document's errors (Bill XML) also carry their line and path."""
+    item = _item(error["code"], error["message"], error.get("field"))
+    item.update({key: error[key] for key in ("line", "path") if key in error})
+    return item
+
+
 def field_path(loc: tuple) -> str | None:
     out = ""
     for part in loc:
@@ -51,8 +59,7 @@ def init_app(app: Flask) -> None:
         headers = dict(getattr(exc, "headers", None) or {})
         if isinstance(exc, TooManyRequests):
             headers["Retry-After"] = str(exc.retry_after)
-        return error_response(exc.status, [_item(e["code"], e["message"], e.get("field"))
-                                           for e in errors], headers)
+        return error_response(exc.status, [_detail(e) for e in errors], headers)
 
     @app.errorhandler(PydanticError)
     def _invalid(exc: PydanticError):

@@ -3,7 +3,9 @@
 Pydantic emits JSON Schema 2020-12, which OpenAPI 3.1 uses as is, so models
 become ``components/schemas`` unchanged. Path parameters come from the Flask
 rule, query parameters from each endpoint's query model, and every operation
-lists its roles (``x-roles``) and the error responses it can give.
+lists its roles (``x-roles``) and the error responses it can give. A raw body (Bill XML)
+is described as a string of its media types, and the XSD it follows is served beside the
+document (``GET /api/v1/schema/bill-collect.xsd``).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 from pydantic.json_schema import models_json_schema
 
-from collection.api.registry import EndpointSpec
+from collection.api.registry import EndpointSpec, FileResponse, RawBody
 from collection.api.schemas.access import (
     HealthOut,
     OAuthError,
@@ -34,7 +36,8 @@ _STATUS_TEXT = {400: "Malformed request (bad JSON, repeated parameter)",
                 415: "Body is not JSON", 422: "Input does not fit the schema or the rules",
                 429: "Rate limited", 503: "Not ready"}
 PATH_EXAMPLES = {"tenant_id": "pb.amritsar", "glcode": "4501001", "code": "2026-11",
-                 "voucher_id": 1, "kind": "funds"}
+                 "voucher_id": 1, "bill_id": 1, "kind": "funds"}
+XSD_URL = "/api/v1/schema/bill-collect.xsd"
 
 
 def build(app: Flask) -> dict:
@@ -46,8 +49,9 @@ def build(app: Flask) -> dict:
                                                  (RevokeRequest, "validation"),
                                                  (HealthOut, "serialization")]
     for spec in specs:
-        wanted.append((spec.response, "serialization"))
-        if spec.body is not None:
+        if not isinstance(spec.response, FileResponse):
+            wanted.append((spec.response, "serialization"))
+        if spec.body is not None and not isinstance(spec.body, RawBody):
             wanted.append((spec.body, "validation"))
     refs, defs = models_json_schema(list(dict.fromkeys(wanted)), ref_template=REF)
     components = dict(defs.get("$defs", {}))
@@ -60,10 +64,11 @@ def build(app: Flask) -> dict:
             "operationId": spec.view.__name__, "tags": [spec.tag], "summary": spec.summary,
             "description": spec.description + f"\n\nRoles: {', '.join(sorted(spec.roles))}.",
             "x-roles": sorted(spec.roles), "parameters": parameters,
-            "responses": {str(spec.status): _json_response("OK", refs[(spec.response, "serialization")]),
-                          **_errors(spec)},
+            "responses": {**_success(spec, refs), **_errors(spec)},
         }
-        if spec.body is not None:
+        if isinstance(spec.body, RawBody):
+            operation["requestBody"] = _raw_body(spec.body)
+        elif spec.body is not None:
             operation["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": refs[(spec.body, "validation")]}}}
         paths.setdefault(template, {})[spec.method.lower()] = operation
@@ -100,12 +105,34 @@ def _json_response(description: str, schema: dict) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _success(spec: EndpointSpec, refs: dict) -> dict:
+    if isinstance(spec.response, FileResponse):  # a file, e.g. a receipt PDF
+        return {str(spec.status): {"description": spec.response.description, "content": {
+            spec.response.media_type: {"schema": {"type": "string", "format": "binary"}}}}}
+    schema = refs[(spec.response, "serialization")]
+    return {str(spec.status): _json_response("OK", schema),
+            **{str(code): _json_response(text, schema) for code, text in spec.also.items()}}
+
+
 def _errors(spec: EndpointSpec) -> dict:
     codes = [400, 401, 403, 404, 422]
     if spec.body is not None:
         codes += [409, 413, 415]
     error = {"$ref": REF.format(model="ErrorBody")}
-    return {str(code): _json_response(_STATUS_TEXT[code], error) for code in sorted(codes)}
+    text = dict(_STATUS_TEXT)
+    if isinstance(spec.body, RawBody):
+        text[415] = f"Body is not {' or '.join(spec.body.media_types)} in UTF-8"
+        text[413] = f"Body larger than the document limit ({spec.body.too_large_code})"
+        text[422] = "The document breaks the schema or the rules: every error, with line and path"
+    return {str(code): _json_response(text[code], error) for code in sorted(codes)}
+
+
+def _raw_body(raw: RawBody) -> dict:
+    media = {"schema": {"type": "string", "format": "binary", "description": raw.description}}
+    if raw.example:
+        media["example"] = raw.example
+    return {"required": True, "description": raw.description,
+            "content": {media_type: media for media_type in raw.media_types}}
 
 
 def _path(spec: EndpointSpec) -> tuple[str, list[dict]]:
@@ -120,6 +147,9 @@ def _path(spec: EndpointSpec) -> tuple[str, list[dict]]:
                 schema["maximum"] = int(bound.group(1))
         elif conv == "any":
             schema = {"type": "string", "enum": [a.strip().strip("'\"") for a in args.split(",")]}
+        elif conv == "path":  # may hold slashes (a receipt number): sent as they are or as %2F
+            schema = {"type": "string", "minLength": 1, "maxLength": 60,
+                      "pattern": r"^[^/]+(/[^/]+)*$"}
         elif name == "tenant_id":
             schema = {"type": "string", "minLength": 1, "maxLength": 64,
                       "pattern": r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"}
@@ -190,6 +220,14 @@ def _auth_and_health_paths(refs: dict) -> dict:
             "responses": {"200": _json_response("Revoked (or already unknown)", {"type": "object"}),
                           "400": _json_response("Invalid request", oauth_error),
                           "401": _json_response("Unknown client or wrong secret", oauth_error)}}},
+        XSD_URL: {"get": {
+            "operationId": "bill_collect_xsd", "tags": ["bills"], "security": [],
+            "summary": "The Bill XML schema (XSD 1.0) every submitted document is held to",
+            "description": "Public, like this document: a revenue system can validate its "
+                           "documents before it has credentials. Its annotations say what rasid "
+                           "requires to collect against a bill.",
+            "responses": {"200": {"description": "The XSD", "content": {
+                "application/xml": {"schema": {"type": "string"}}}}}}},
         "/health/live": {"get": {"operationId": "live", "tags": ["health"], "security": [],
                                  "summary": "The process answers", "responses": {"200": health}}},
         "/health/ready": {"get": {"operationId": "ready", "tags": ["health"], "security": [],

@@ -4,6 +4,10 @@ Resubmitting a bill (same tenant, service, consumer code and reference) with
 identical content returns the stored bill; with other content, while no live
 receipt exists, stores a new version and marks the old one superseded; once a
 live receipt exists, a different version is refused with ``BILL_LOCKED``.
+
+A document costs a fixed handful of statements whatever its number of bills: two
+lookups of the tenant's masters, one locking read of the active versions, one insert
+each for the document, its bills and their heads (see ``bulk``), one read back.
 """
 from __future__ import annotations
 
@@ -11,11 +15,13 @@ import hashlib
 import json
 from typing import NamedTuple
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from billxml import DEFAULT_MAX_BYTES, BillCollect, BillXmlInvalid, parse_bill_xml
 from billxml.model import Bill as BillIn, Payee
+from collection import audit
+from collection.bills.bulk import insert_rows, one_of
 from collection.bills.lookup import TenantMasters
 from collection.bills.models import Bill, BillAccount, BillDocument
 from ledger.errors import Conflict, RasidError
@@ -43,7 +49,8 @@ class BillXmlRejected(RasidError):
 
 
 def rejection(exc: BillXmlInvalid) -> BillXmlRejected:
-    details = [{"code": e.code, "message": e.message, "field": e.path, "line": e.line} for e in exc.errors]
+    details = [{"code": str(e.code), "message": e.message, "field": e.path, "line": e.line, "path": e.path}
+               for e in exc.errors]
     first = exc.errors[0]
     status = 413 if first.code == "XML_TOO_LARGE" else 422
     where = f" (line {first.line}, {first.path})" if first.line else (f" ({first.path})" if first.path else "")
@@ -53,16 +60,25 @@ def rejection(exc: BillXmlInvalid) -> BillXmlRejected:
 
 
 def submit_bill_xml(session: Session, tenant_id: str, data: bytes, *, submitted_by: str | None = None,
-                    max_bytes: int = DEFAULT_MAX_BYTES) -> Submission:
-    """Validate ``data`` against the XSD and the tenant's masters and store its bills atomically."""
+                    max_bytes: int = DEFAULT_MAX_BYTES, actor: audit.Actor | None = None) -> Submission:
+    """Validate ``data`` against the XSD and the tenant's masters and store its bills atomically.
+
+    With an ``actor`` (HTTP), a stored document is also recorded in the audit trail, and the
+    actor is its submitter unless ``submitted_by`` says otherwise.
+    """
+    if actor is not None and submitted_by is None:
+        submitted_by = actor.name
     masters = TenantMasters(session, tenant_id)
     try:
         document = parse_bill_xml(data, masters, max_bytes=max_bytes)
     except BillXmlInvalid as exc:
         raise rejection(exc) from None
     service = masters.services[document.service_code]
-    incoming = [(payee, bill, bill_digest(document, payee, bill))
-                for payee in document.payees for bill in payee.bills]
+    incoming = []
+    for payee in document.payees:
+        prefix = digest_prefix(document, payee)
+        incoming += [(payee, bill, bill_digest(document, payee, bill, prefix=prefix))
+                     for bill in payee.bills]
     current = _active_versions(session, tenant_id, service.id, [(b.consumer_code, b.ref_no)
                                                                  for _, b, _ in incoming])
     locked = [b for _, b, digest in incoming
@@ -82,41 +98,44 @@ def submit_bill_xml(session: Session, tenant_id: str, data: bytes, *, submitted_
         return Submission([StoredBill(current[(b.consumer_code, b.ref_no)], "unchanged")
                            for _, b, _ in incoming], None)
 
+    sha256 = hashlib.sha256(data).hexdigest()
     doc_id = session.execute(insert(BillDocument).returning(BillDocument.id), {
-        "tenant_id": tenant_id, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-        "content": data, "submitted_by": submitted_by}).scalar_one()
+        "tenant_id": tenant_id, "sha256": sha256, "size": len(data), "content": data,
+        "submitted_by": submitted_by}).scalar_one()
     superseded = [current[(b.consumer_code, b.ref_no)] for _, b, _ in changed
                   if (b.consumer_code, b.ref_no) in current]
     if superseded:  # free the "one active version" slot before the new versions arrive
-        session.execute(update(Bill).where(Bill.id.in_([old.id for old in superseded]))
+        session.execute(update(Bill).where(one_of(session, Bill.id, [old.id for old in superseded]))
                         .values(status="superseded"))
-    header = _header(document, service, masters)
+    shared = {**_header(document, service, masters), "tenant_id": tenant_id, "service_id": service.id,
+              "document_id": doc_id, "status": "active", "live_receipts": 0}
     rows = []
     for payee, bill, digest in changed:
         old = current.get((bill.consumer_code, bill.ref_no))
-        rows.append({**header, **_bill_row(payee, bill), "tenant_id": tenant_id, "service_id": service.id,
-                     "document_id": doc_id, "content_digest": digest, "status": "active",
-                     "version": old.version + 1 if old else 1, "live_receipts": 0})
-    new_ids = session.execute(insert(Bill).returning(Bill.id, sort_by_parameter_order=True),
-                              rows).scalars().all()
+        rows.append({**_bill_row(payee, bill), "content_digest": digest,
+                     "version": old.version + 1 if old else 1})
+    new_ids = insert_rows(session, Bill.__table__, rows, shared, ids=True)
     new_id_of = {(b.consumer_code, b.ref_no): bill_id for bill_id, (_, b, _) in zip(new_ids, changed)}
     accounts = []
     for bill_id, (_payee, bill, _digest) in zip(new_ids, changed):
         for n, account in enumerate(bill.accounts, start=1):
             accounts.append({
-                "tenant_id": tenant_id, "bill_id": bill_id, "line_no": n, "order": account.order,
+                "bill_id": bill_id, "line_no": n, "order": account.order,
                 "gl_account_id": masters.accounts[account.gl_code][0], "glcode": account.gl_code,
                 "function_id": masters.functions[account.function_code],
                 "description": account.description, "is_actual_demand": account.is_actual_demand,
                 "purpose": str(account.purpose) if account.purpose else None,
-                "group_id": account.group_id, "cr_paise": account.cr_paise, "dr_paise": account.dr_paise,
-                "paid_paise": 0})
-    session.execute(insert(BillAccount), accounts)
-    for old in superseded:
-        session.execute(update(Bill).where(Bill.id == old.id)
-                        .values(superseded_by_id=new_id_of[(old.consumer_code, old.ref_no)]))
+                "group_id": account.group_id, "cr_paise": account.cr_paise, "dr_paise": account.dr_paise})
+    insert_rows(session, BillAccount.__table__, accounts, {"tenant_id": tenant_id, "paid_paise": 0})
+    if superseded:
+        bills = Bill.__table__
+        session.execute(update(bills).where(bills.c.id == bindparam("old_id"))
+                        .values(superseded_by_id=bindparam("new_id")),
+                        [{"old_id": old.id, "new_id": new_id_of[(old.consumer_code, old.ref_no)]}
+                         for old in superseded])
 
-    stored = {b.id: b for b in session.scalars(select(Bill).where(Bill.id.in_(new_ids)))}
+    stored = {b.id: b for b in session.scalars(
+        select(Bill).where(one_of(session, Bill.id, new_ids)))}
     outcome = []
     for _, bill, _ in incoming:
         key = (bill.consumer_code, bill.ref_no)
@@ -124,20 +143,32 @@ def submit_bill_xml(session: Session, tenant_id: str, data: bytes, *, submitted_
             outcome.append(StoredBill(stored[new_id_of[key]], "superseded" if key in current else "created"))
         else:
             outcome.append(StoredBill(current[key], "unchanged"))
+    if actor is not None:
+        counts = {kind: sum(1 for s in outcome if s.outcome == kind)
+                  for kind in ("created", "superseded", "unchanged")}
+        audit.record(session, actor, "bills.submit", tenant_id=tenant_id, entity_type="bill_document",
+                     entity_id=str(doc_id), after={"sha256": sha256, "size": len(data), **counts})
     return Submission(outcome, doc_id)
 
 
 def _active_versions(session: Session, tenant_id: str, service_id: int,
                      keys: list[tuple[str, str]]) -> dict[tuple[str, str], Bill]:
-    """The active version of each bill key, locked so a concurrent submission waits."""
+    """The active version of each bill key, locked so a concurrent submission waits.
+
+    Asked as "consumer code in the document's and reference in the document's", which may
+    also match (and lock) another bill of the same consumers; only the keys asked are kept.
+    """
+    wanted = set(keys)
     found: dict[tuple[str, str], Bill] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
         query = (select(Bill).where(Bill.tenant_id == tenant_id, Bill.service_id == service_id,
                                     Bill.status == "active",
-                                    tuple_(Bill.consumer_code, Bill.ref_no).in_(chunk))
+                                    one_of(session, Bill.consumer_code, sorted({c for c, _ in chunk})),
+                                    one_of(session, Bill.ref_no, sorted({r for _, r in chunk})))
                  .order_by(Bill.id).with_for_update())
-        found.update({(b.consumer_code, b.ref_no): b for b in session.scalars(query)})
+        found.update({key: b for b in session.scalars(query)
+                      if (key := (b.consumer_code, b.ref_no)) in wanted})
     return found
 
 
@@ -170,16 +201,30 @@ def _bill_row(payee: Payee, bill: BillIn) -> dict:
     }
 
 
-def bill_digest(doc: BillCollect, payee: Payee, bill: BillIn) -> str:
-    """Fingerprint of everything that defines one bill, including its document's header."""
+def bill_digest(doc: BillCollect, payee: Payee, bill: BillIn, *, prefix: str | None = None) -> str:
+    """Fingerprint of everything that defines one bill, including its document's header.
+
+    The SHA-256 of the JSON list [header, payee, bill, accounts] (sorted keys); ``prefix``, from
+    ``digest_prefix``, is that list's start, encoded once for all the bills of one payee.
+    """
+    if prefix is None:
+        prefix = digest_prefix(doc, payee)
+    bill_part = _json([_row(bill), [_row(a) for a in bill.accounts]])
+    return hashlib.sha256(f"{prefix}, {bill_part[1:]}".encode()).hexdigest()
+
+
+def digest_prefix(doc: BillCollect, payee: Payee) -> str:
+    """The start of ``bill_digest``'s JSON, the same for every bill of one payee."""
     header = {k: getattr(doc, k) for k in (
         "service_code", "fund_code", "department_code", "functionary_code", "fund_source_code",
         "display_message", "paid_by", "part_payment_allowed", "override_account_heads_allowed",
         "callback_for_apportioning", "collection_type", "collection_modes_not_allowed",
         "transaction_reference_number", "source")}
-    content = [header, [payee.name, payee.address, payee.email],
-               _row(bill), [_row(a) for a in bill.accounts]]
-    return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode()).hexdigest()
+    return _json([header, [payee.name, payee.address, payee.email]])[:-1]
+
+
+def _json(value) -> str:
+    return json.dumps(value, default=str, sort_keys=True)
 
 
 def _row(value) -> dict:

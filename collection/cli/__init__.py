@@ -36,15 +36,25 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 
 def _register() -> None:
-    from collection.cli import bills, db, demo, doctor, ledger_cmds, masters, serve, users
+    from collection.cli import bills, db, demo, doctor, ledger_cmds, masters, receipts, serve, users
 
     main.add_command(db.db)
     main.add_command(masters.masters)
     main.add_command(bills.bills)
+    main.add_command(receipts.collect)
+    main.add_command(receipts.receipts)
     main.add_command(ledger_cmds.ledger)
     main.add_command(ledger_cmds.periods)
+    from collection.cli import bank, remittances, reports  # remittance and reconciliation (issue 7)
+    main.add_command(remittances.remit)
+    main.add_command(remittances.remittances)
+    main.add_command(remittances.dishonour)
+    main.add_command(bank.bank)
+    main.add_command(reports.reports)
     main.add_command(demo.demo)
     main.add_command(doctor.doctor)
+    from collection.cli.templates import templates  # receipt templates (issue 6)
+    main.add_command(templates)
     main.add_command(users.users)
     main.add_command(users.clients)
     main.add_command(serve.serve)

@@ -24,7 +24,9 @@ def demo(ctx: click.Context, path: str) -> None:
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     ctx.obj = Context(f"sqlite:///{target}")  # the commands below read the demo file
     click.echo(f"building the demo municipality {demo_service.TENANT} in {target}")
-    demo_service.run_demo(ctx.obj.engine, session_factory(ctx.obj.engine), click.echo)
+    factory = session_factory(ctx.obj.engine)
+    demo_service.run_demo(ctx.obj.engine, factory, click.echo)
+    demo_service.print_receipts(factory, target.with_name(f"{target.stem}-receipts"), click.echo)
 
     start, end = demo_service.DEMO_MONTH
     click.echo("")

@@ -224,21 +224,24 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['tenant_id', 'reversal_of_id'], ['vouchers.tenant_id', 'vouchers.id'], name=op.f('fk_vouchers_tenant_id_reversal_of_id_vouchers')),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_vouchers_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_vouchers')),
-    sa.UniqueConstraint('reversal_of_id', name=op.f('uq_vouchers_reversal_of_id')),
     sa.UniqueConstraint('series_id', 'seq', name=op.f('uq_vouchers_series_id_seq')),
     sa.UniqueConstraint('tenant_id', 'id', name=op.f('uq_vouchers_tenant_id_id')),
-    sa.UniqueConstraint('tenant_id', 'idempotency_key', name=op.f('uq_vouchers_tenant_id_idempotency_key')),
     sa.UniqueConstraint('tenant_id', 'number', name=op.f('uq_vouchers_tenant_id_number'))
     )
     with op.batch_alter_table('vouchers', schema=None) as batch_op:
+        batch_op.create_index('uq_vouchers_tenant_id_idempotency_key', ['tenant_id', 'idempotency_key'], unique=True,
+                              postgresql_where=sa.text('idempotency_key IS NOT NULL'),
+                              sqlite_where=sa.text('idempotency_key IS NOT NULL'))
+        batch_op.create_index('uq_vouchers_reversal_of_id', ['reversal_of_id'], unique=True,
+                              postgresql_where=sa.text('reversal_of_id IS NOT NULL'),
+                              sqlite_where=sa.text('reversal_of_id IS NOT NULL'))
         batch_op.create_index('ix_vouchers_tenant_date', ['tenant_id', 'voucher_date'], unique=False)
         batch_op.create_index('ix_vouchers_tenant_source', ['tenant_id', 'source_ref'], unique=False)
 
     op.create_table('voucher_lines',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('voucher_id', sa.BigInteger(), nullable=False),
+    sa.Column('voucher_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('line_no', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('tenant_id', sa.String(length=64), nullable=False),
-    sa.Column('line_no', sa.Integer(), nullable=False),
     sa.Column('voucher_date', sa.Date(), nullable=False),
     sa.Column('gl_account_id', sa.BigInteger(), nullable=False),
     sa.Column('fund_id', sa.BigInteger(), nullable=False),
@@ -249,16 +252,15 @@ def upgrade() -> None:
     sa.Column('debit', sa.BigInteger(), nullable=False),
     sa.Column('credit', sa.BigInteger(), nullable=False),
     sa.Column('narration', sa.Text(), nullable=True),
+    sa.Column('voucher_ref', sa.BigInteger(), nullable=True),
     sa.CheckConstraint('(debit > 0 AND credit = 0) OR (credit > 0 AND debit = 0)', name=op.f('ck_voucher_lines_one_side')),
     sa.CheckConstraint('debit >= 0 AND credit >= 0', name=op.f('ck_voucher_lines_not_negative')),
-    sa.ForeignKeyConstraint(['tenant_id', 'voucher_id'], ['vouchers.tenant_id', 'vouchers.id'], name=op.f('fk_voucher_lines_tenant_id_voucher_id_vouchers'), initially='DEFERRED', deferrable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_voucher_lines')),
-    sa.UniqueConstraint('voucher_id', 'line_no', name=op.f('uq_voucher_lines_voucher_id_line_no'))
+    sa.CheckConstraint('line_no >= 1 AND CASE WHEN line_no = 1 THEN voucher_ref IS NOT NULL AND voucher_ref = voucher_id ELSE voucher_ref IS NULL END', name=op.f('ck_voucher_lines_voucher_ref')),
+    sa.ForeignKeyConstraint(['tenant_id', 'voucher_ref'], ['vouchers.tenant_id', 'vouchers.id'], name=op.f('fk_voucher_lines_tenant_id_voucher_ref_vouchers'), initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('voucher_id', 'line_no', name=op.f('pk_voucher_lines'))
     )
     with op.batch_alter_table('voucher_lines', schema=None) as batch_op:
         batch_op.create_index('ix_voucher_lines_account_date', ['tenant_id', 'gl_account_id', 'voucher_date'], unique=False)
-        for column in ('fund_id', 'function_id', 'functionary_id', 'department_id', 'fund_source_id'):
-            batch_op.create_index(f'ix_voucher_lines_{column}', [column], unique=False)
 
     if op.get_bind().dialect.name == "postgresql":
         for statement in POSTGRESQL_TRIGGERS:
@@ -277,13 +279,13 @@ def downgrade() -> None:
             op.execute(f"DROP FUNCTION IF EXISTS {function}()")
     with op.batch_alter_table('voucher_lines', schema=None) as batch_op:
         batch_op.drop_index('ix_voucher_lines_account_date')
-        for column in ('fund_id', 'function_id', 'functionary_id', 'department_id', 'fund_source_id'):
-            batch_op.drop_index(f'ix_voucher_lines_{column}')
 
     op.drop_table('voucher_lines')
     with op.batch_alter_table('vouchers', schema=None) as batch_op:
         batch_op.drop_index('ix_vouchers_tenant_source')
         batch_op.drop_index('ix_vouchers_tenant_date')
+        batch_op.drop_index('uq_vouchers_reversal_of_id')
+        batch_op.drop_index('uq_vouchers_tenant_id_idempotency_key')
 
     op.drop_table('vouchers')
     op.drop_table('voucher_series')

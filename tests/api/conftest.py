@@ -15,8 +15,25 @@ import vouchers
 from collection.api import create_app
 from collection.audit import Actor
 from collection.auth import clients, passwords, users
+from collection.bills.intake import submit_bill_xml
 from collection.masters import load_masters, parse_masters
+from collection.receipts import workflow
+from collection.receipts.instruments import InstrumentIn
+from collection.receipts.payments import BillPayment, PaymentIn, collect
 from ledger.db import unit_of_work
+from tests.api.requests_table import (
+    AMRITSAR,
+    AMRITSAR_BILL_ID,
+    BILLS_XML,
+    RECEIPT_DAY,
+    RECEIPT_OWN,
+    RECEIPT_SUBMITTED,
+    RECEIPT_TO_CANCEL,
+    RECEIPT_TO_REJECT,
+    RECEIPT_TO_SUBMIT,
+    bpa_bill_xml,
+    bpa_ref,
+)
 from tests.helpers import DAY, cash_receipt
 
 PASSWORD = "correct-horse-9"
@@ -125,9 +142,11 @@ def jalandhar_masters() -> dict:
 
 @pytest.fixture
 def two_ulbs(factory):
-    """Amritsar (from the example masters) with two vouchers, and Jalandhar beside it."""
+    """Amritsar (from the example masters) with two vouchers and two bills, and Jalandhar."""
     with unit_of_work(factory) as session:
         load_masters(session, parse_masters(jalandhar_masters()))
+        stored = submit_bill_xml(session, "pb.amritsar", BILLS_XML).bills
+        assert stored[0].bill.id == AMRITSAR_BILL_ID
         first = vouchers.post(session, "pb.amritsar", "RECEIPT", DAY, cash_receipt(160300),
                               narration="Property tax, cash", source_ref="BILL-1")
         vouchers.post(session, "pb.amritsar", "CONTRA", DAY,
@@ -135,4 +154,27 @@ def two_ulbs(factory):
                        cash_receipt(100)[0]._replace(debit=0, credit=100)],
                       narration="Remittance")
         vouchers.post(session, OTHER, "RECEIPT", DAY, cash_receipt(5000), narration="Jalandhar tax")
+        example_receipts(session)
     return first
+
+
+def example_receipts(session) -> None:
+    """The receipts the examples name, one per state they need (requests_table.RECEIPT_*).
+    Cheques dated in October, so that November's books and cash in hand stay as the ledger
+    tests expect them."""
+    def pay(ref: str, paise: int, by: str) -> str:
+        cheque = InstrumentIn("cheque", paise, number="004512", date=RECEIPT_DAY, bank="Punjab & Sind Bank",
+                              branch="Lawrence Road")
+        payment = PaymentIn(cheque, [BillPayment(paise, ref_no=ref)], receipt_date=RECEIPT_DAY)
+        return collect(session, AMRITSAR, payment, Actor(by), today=DAY).receipts[0].number
+
+    for n in (1, 2, 3):
+        submit_bill_xml(session, AMRITSAR, bpa_bill_xml(n))
+    counter = "pb.amritsar/counter1"
+    made = [pay("PT/2026-27/088813", 10_000_00, f"{AMRITSAR}/only-integrator"),
+            pay("PT/2026-27/088813", 10_000_00, counter),
+            pay(bpa_ref(1), 16_030_00, counter), pay(bpa_ref(2), 16_030_00, counter),
+            pay(bpa_ref(3), 16_030_00, counter)]
+    assert made == [RECEIPT_OWN, RECEIPT_TO_CANCEL, RECEIPT_TO_SUBMIT, RECEIPT_SUBMITTED,
+                    RECEIPT_TO_REJECT], made
+    workflow.submit(session, AMRITSAR, [RECEIPT_SUBMITTED, RECEIPT_TO_REJECT], Actor(counter))

@@ -8,7 +8,7 @@ from tests.api.requests_table import AMRITSAR, AMRITSAR_MARKERS, EXAMPLES, Examp
 
 def _leaks(response, example: Example | None = None) -> list[str]:
     """Amritsar's data in a response, other than what the caller itself sent (echoed in errors)."""
-    text = response.get_data(as_text=True)
+    text = response.get_data().decode("utf-8", "replace")  # a PDF (a report) is not UTF-8
     sent = repr(example)
     return [marker for marker in AMRITSAR_MARKERS if marker in text and marker not in sent]
 
@@ -24,10 +24,10 @@ def test_every_endpoint_refuses_another_ulbs_user(api, two_ulbs, factory):
             assert response.status_code == 403, (name, response.get_json())
             assert response.get_json()["errors"][0]["code"] == "TENANT_FORBIDDEN"
         else:
-            assert response.status_code == 200, (name, response.get_json())
+            assert response.status_code in example.ok, (name, response.get_json())
         if spec.tenant == "path":
             # Its own tenant in the path, Amritsar's codes and ids: its own data or not found.
-            own = Example({**example.path, "tenant_id": OTHER}, example.query, example.body)
+            own = example._replace(path={**example.path, "tenant_id": OTHER})
             mine = call(api, spec, api.login("jal-all", OTHER), own, two_ulbs.id)
             assert mine.status_code in (200, 404, 422), (name, mine.get_json())
             assert not _leaks(mine, own), (name, _leaks(mine, own))

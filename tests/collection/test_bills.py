@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
 
-from collection.bills.intake import BillXmlRejected, submit_bill_xml
+from billxml import parse_bill_xml
+from collection.bills.intake import BillXmlRejected, bill_digest, submit_bill_xml
 from collection.bills.models import Bill, BillAccount, BillDocument
 from ledger.errors import Conflict
 from tests.conftest import SHARED
@@ -130,3 +132,11 @@ def test_unknown_service_and_oversized_documents(session, tenant):
     with pytest.raises(BillXmlRejected) as exc:
         submit_bill_xml(session, tenant, _bill(), max_bytes=100)
     assert exc.value.status == 413 and exc.value.details[0]["code"] == "XML_TOO_LARGE"
+
+
+def test_the_content_digest_never_changes():
+    """Stored bills are recognised by it: another digest would turn identical resubmissions into new versions."""
+    model = parse_bill_xml((Path(__file__).resolve().parents[2] / "examples" / "bills" / "property-tax-ward-7.xml").read_bytes())
+    assert [bill_digest(model, p, b) for p in model.payees for b in p.bills] == [
+        "256e6c5ba3928a243c75ebdb82975dc0031a36bcb888da7ccc18e0d604d061d3",
+        "2731836dc7112073b76f61f40af8d6bf15d1f8681b842d89a1e0550a7e935ef3"]

@@ -253,3 +253,16 @@ def test_the_payer_defaults_to_the_bill_and_can_be_given(session, tenant, bills)
     assert (mine.payer_name, mine.payer_address) == ("M/s Golden Temple Traders", "Ward office counter 2")
     [named] = pay(session, tenant, cash((PT_2, 1000000), payer_name="A. Singh")).receipts
     assert (named.payer_name, named.payer_address) == ("A. Singh", None)
+
+
+def test_a_bills_paid_and_outstanding_count_the_rebate_once(session, tenant, bills):
+    from collection.bills.reads import get_bill
+    pay(session, tenant, cash((PT_1, 500000)))
+    bill = get_bill(session, tenant, bills[PT_1].id)
+    assert (bill["paid"], bill["outstanding"]) == (500000, 918575)
+    heads = [(h["glcode"], h["paid"], h["outstanding"]) for h in bill["accounts"]]
+    assert heads == [("1100101", 240000, 0), ("1718001", 18575, 0), ("1100101", 301425, 918575),
+                     ("1109002", -60000, 0)]
+    assert sum(h["paid"] for h in bill["accounts"]) == bill["paid"]
+    pay(session, tenant, cash((PT_1, 918575)))
+    assert get_bill(session, tenant, bills[PT_1].id)["outstanding"] == 0

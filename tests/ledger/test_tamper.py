@@ -12,7 +12,7 @@ from ledger.check import check_ledger
 from tests.helpers import DAY, cash_receipt
 
 LINE_COLUMNS = ("voucher_id, tenant_id, line_no, voucher_date, gl_account_id, fund_id, function_id, "
-                "functionary_id, department_id, fund_source_id, debit, credit")
+                "functionary_id, department_id, fund_source_id, debit, credit, voucher_ref")
 
 
 @pytest.fixture
@@ -69,8 +69,8 @@ def _forge(engine, tenant, *, debit=500, credit=500, seq_offset=1, prev_hash=Non
               "prev": ids["last_hash"] if prev_hash is None else prev_hash,
               "n": line_count, "total": debit if total is None else total}
     sql = (f"INSERT INTO voucher_lines ({LINE_COLUMNS}) VALUES "
-           "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, :dr, 0), "
-           "(:next_id, :t, 2, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, :cr);\n"
+           "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, :dr, 0, :next_id), "
+           "(:next_id, :t, 2, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, :cr, NULL);\n"
            "INSERT INTO vouchers (id, tenant_id, voucher_type, series_id, seq, number, voucher_date, "
            "period_id, request_digest, total, line_count, prev_hash, hash, created_at) VALUES "
            "(:next_id, :t, 'RECEIPT', :series, :seq, 'FORGED/1', :d, :period, 'x', :total, :n, :prev, "
@@ -97,7 +97,7 @@ def test_a_line_cannot_be_added_to_a_posted_voucher(engine, tenant, posted):
     with engine.connect() as conn:
         ids = _ids(conn, tenant)
     _refused(engine, f"INSERT INTO voucher_lines ({LINE_COLUMNS}) VALUES "
-                     "(:v, :t, 9, :d, :cash, :fund, :fn, :fy, :dept, :fs, 100, 0)",
+                     "(:v, :t, 9, :d, :cash, :fund, :fn, :fy, :dept, :fs, 100, 0, NULL)",
              {**ids, "v": posted, "t": tenant, "d": DAY}, code="LEDGER_APPEND_ONLY")
 
 
@@ -128,7 +128,8 @@ def test_two_sided_and_empty_lines_are_refused(engine, tenant, posted):
         ids = _ids(conn, tenant)
     for dr, cr in [(100, 100), (0, 0), (-100, 0)]:
         message = _refused(engine, f"INSERT INTO voucher_lines ({LINE_COLUMNS}) VALUES "
-                                   "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, :dr, :cr)",
+                                   "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, :dr, :cr, "
+                                   ":next_id)",
                            {**ids, "t": tenant, "d": DAY, "dr": dr, "cr": cr})
         assert "ck_voucher_lines" in message or "CHECK" in message.upper(), message
 
@@ -149,9 +150,31 @@ def test_lines_without_a_header_are_refused_at_commit(engine, tenant, posted):
     with engine.connect() as conn:
         ids = _ids(conn, tenant)
     _refused(engine, f"INSERT INTO voucher_lines ({LINE_COLUMNS}) VALUES "
-                     "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, 100, 0), "
-                     "(:next_id, :t, 2, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, 100)",
+                     "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, 100, 0, :next_id), "
+                     "(:next_id, :t, 2, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, 100, NULL)",
              {**ids, "t": tenant, "d": DAY})
+
+
+def test_lines_without_a_line_1_are_refused(engine, tenant, posted):
+    """Only line 1 proves its header exists, so every voucher's lines are numbered from 1 without gaps."""
+    with engine.connect() as conn:
+        ids = _ids(conn, tenant)
+    params = {**ids, "t": tenant, "d": DAY}
+    for rows in ["(:next_id, :t, 2, :d, :cash, :fund, :fn, :fy, :dept, :fs, 100, 0, NULL), "
+                 "(:next_id, :t, 3, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, 100, NULL)",
+                 "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, 100, 0, :next_id), "
+                 "(:next_id, :t, 3, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, 100, NULL)"]:
+        assert "LEDGER_LINES_MISMATCH" in _refused(engine, f"INSERT INTO voucher_lines ({LINE_COLUMNS}) "
+                                                           f"VALUES {rows}", params)
+    # Line 1 must name its own voucher (not some other, posted one) and the others none.
+    line = ("INSERT INTO voucher_lines ({columns}) VALUES (:next_id, :t, {no}, :d, :cash, :fund, :fn, "
+            ":fy, :dept, :fs, 100, 0, {ref})")
+    for line_no, ref in [(1, ":posted"), (1, "NULL"), (0, "NULL")]:
+        message = _refused(engine, line.format(columns=LINE_COLUMNS, no=line_no, ref=ref),
+                           {**params, "posted": posted})
+        assert "ck_voucher_lines_voucher_ref" in message or "CHECK" in message.upper(), message
+    _refused(engine, line.format(columns=LINE_COLUMNS, no=1, ref=":next_id") + ";\n"
+             + line.format(columns=LINE_COLUMNS, no=2, ref=":next_id"), params)
 
 
 def test_series_cannot_be_rewound_or_skipped(engine, tenant, posted):
@@ -191,8 +214,8 @@ def test_forged_reversal_must_mirror_the_original(engine, factory, tenant, poste
     params = {**ids, "t": tenant, "d": DAY, "series": series[0], "seq": series[1] + 1,
               "prev": series[2], "orig": posted}
     sql = (f"INSERT INTO voucher_lines ({LINE_COLUMNS}) VALUES "
-           "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, 100000, 0), "
-           "(:next_id, :t, 2, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, 100000);\n"
+           "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, 100000, 0, :next_id), "
+           "(:next_id, :t, 2, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, 100000, NULL);\n"
            "INSERT INTO vouchers (id, tenant_id, voucher_type, series_id, seq, number, voucher_date, "
            "period_id, request_digest, reversal_of_id, total, line_count, prev_hash, hash, created_at) "
            "VALUES (:next_id, :t, 'REVERSAL', :series, :seq, 'FORGED/2', :d, :period, 'x', :orig, 100000, 2, "

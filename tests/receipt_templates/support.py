@@ -78,13 +78,13 @@ def glyph_runs(pdf: bytes, page_number: int = 0) -> list[tuple[str, int]]:
     return glyphs
 
 
-def render_png(pdf: bytes, out_dir: Path, dpi: int = 50) -> Path:
-    """First page as PNG via poppler's pdftoppm."""
+def render_png(pdf: bytes, out_dir: Path, dpi: int = 50, page: int = 1) -> Path:
+    """One page (the first unless told) as PNG via poppler's pdftoppm."""
     assert PDFTOPPM is not None
     source = out_dir / "page.pdf"
     source.write_bytes(pdf)
     subprocess.run(
-        [PDFTOPPM, "-r", str(dpi), "-png", "-singlefile", "-f", "1", "-l", "1",
+        [PDFTOPPM, "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page),
          str(source), str(out_dir / "page")],
         check=True, capture_output=True, timeout=60,
     )

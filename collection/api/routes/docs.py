@@ -1,11 +1,13 @@
-"""The OpenAPI document and a browsable page generated from it (no JavaScript, no CDN)."""
+"""What the API publishes without a token: the OpenAPI document, a browsable page generated
+from it (no JavaScript, no CDN), and the Bill XML schema that submitted documents follow."""
 from __future__ import annotations
 
 import json
 from html import escape
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, send_file
 
+from billxml import XSD_PATH
 from collection.api import openapi
 
 bp = Blueprint("docs", __name__)
@@ -22,6 +24,13 @@ def document() -> dict:
 def openapi_json():
     """The OpenAPI 3.1 document of this API."""
     return jsonify(document())
+
+
+@bp.get(openapi.XSD_URL)
+def bill_collect_xsd():
+    """The Bill XML schema, public like the OpenAPI document: it holds no tenant's data, and a
+    revenue system's developers validate against it before they are given credentials."""
+    return send_file(XSD_PATH, mimetype="application/xml", max_age=3600)
 
 
 @bp.get("/api/v1/docs")

@@ -79,6 +79,10 @@ class ErrorItem(ApiModel):
     code: str = Field(description="Stable machine code, e.g. TOKEN_INVALID, FIELD_REQUIRED.")
     message: str = Field(description="What went wrong, for a person.")
     field: str | None = Field(description="The offending field or parameter, if one.")
+    line: int | None = Field(None, description="In a submitted document (Bill XML): the line, "
+                                               "when known.")
+    path: str | None = Field(None, description="In a submitted document: where, e.g. "
+                                               "/bill-collect/payees/payee[1]/bills/bill[2]/@refNo.")
 
 
 class ErrorBody(ApiModel):
