@@ -338,11 +338,10 @@ def print_cmd(ctx, tenant, date_from, date_to, service, output, workers) -> None
             def progress(done: int, _total: int) -> None:
                 bar.update(done - bar.n)
 
-            batch = printing.print_batch(session, where, workers=workers, progress=progress)
+            receipt_ids = printing.print_batch(session, where, target, workers=workers, progress=progress)
     finally:
         session.rollback()
         session.close()
-    target.write_bytes(batch.pdf)
     with ctx.session() as session:
-        printing.record_prints(session, tenant, batch.receipt_ids)
-    click.echo(f"wrote {len(batch.receipt_ids)} receipt(s) to {target}")
+        printing.record_prints(session, tenant, receipt_ids)
+    click.echo(f"wrote {len(receipt_ids)} receipt(s) to {target}")

@@ -264,17 +264,15 @@ def stream_batch(session: Session, where: BatchFilter) -> Iterator[BatchItem]:
                             _view(masters, receipt, heads[receipt.id], instruments[receipt.instrument_id]))
 
 
-class BatchPrint(NamedTuple):
-    pdf: bytes
-    receipt_ids: list[int]
+def print_batch(session: Session, where: BatchFilter, target: str | os.PathLike[str], *, workers: int = 2,
+                progress: Callable[[int, int | None], None] | bool = False) -> list[int]:
+    """Write every receipt of ``where`` into one PDF at ``target``, one per page; return their ids.
 
-
-def print_batch(session: Session, where: BatchFilter, *, workers: int = 2,
-                progress: Callable[[int, int], None] | None = None) -> BatchPrint:
-    """Every receipt of ``where`` in one PDF, one per page (receipt_templates.render_batch).
-
-    Reads only; count the prints with ``record_prints`` once the PDF is safely written, in a
-    short write transaction, so a long batch never holds the database's write lock.
+    Receipts stream from the database into ``receipt_templates.write_batch``, which
+    lays them out in chunks and renames the file into place only once it is whole, so
+    memory stays flat however long the batch. Reads only: count the prints with
+    ``record_prints`` afterwards, in a short write transaction, so a long batch never
+    holds the database's write lock.
     """
     total = count_batch(session, where)
     if total == 0:
@@ -289,11 +287,10 @@ def print_batch(session: Session, where: BatchFilter, *, workers: int = 2,
             templates[item.view.receipt_number] = item.template
             yield item.view
 
-    # render_batch takes a Sequence today (it counts and chunks it first), hence the list.
-    pdf = receipt_templates.render_batch(list(views()), lambda v: templates[v.receipt_number],
-                                         workers=1 if total <= SMALL_BATCH else workers,
-                                         progress=progress)
-    return BatchPrint(pdf, ids)
+    receipt_templates.write_batch(views(), target, lambda v: templates[v.receipt_number],
+                                  workers=1 if total <= SMALL_BATCH else workers, progress=progress,
+                                  total=total)
+    return ids
 
 
 def record_prints(session: Session, tenant_id: str, receipt_ids: Sequence[int]) -> None:
