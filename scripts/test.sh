@@ -20,6 +20,10 @@ if ! pg_up && command -v pg_ctlcluster >/dev/null 2>&1; then
     for _ in $(seq 1 30); do pg_up && break; sleep 1; done
 fi
 
+# Both cores: each test already gets its own database, so workers never share state.
+WORKERS="${RASID_TEST_WORKERS:-2}"
+set -- -n "$WORKERS" "$@"
+
 echo "== tests on SQLite =="
 env -u RASID_TEST_DATABASE_URL .venv/bin/python -m pytest "$@"
 sqlite_status=$?
