@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import multiprocessing as mp
+import os
 import random
 import statistics
 import sys
@@ -129,7 +130,8 @@ def main() -> None:
         clone_tenant(session, "bench.tb_large")
     engine.dispose()
 
-    print(f"PostgreSQL at {url.rsplit('@', 1)[-1]}; {args.vouchers:,} vouchers of 2–6 lines per run")
+    print(f"PostgreSQL at {url.rsplit('@', 1)[-1]}; {args.vouchers:,} vouchers of 2–6 lines per run; "
+          f"load average {_load()}")
     results = {}
     for clients, types, label in [] if args.tb_only else [(1, ["RECEIPT"], "1 client, 1 series"),
                                   (4, ["RECEIPT", "JOURNAL", "CONTRA", "PAYMENT"], "4 clients, 4 series"),
@@ -149,6 +151,11 @@ def main() -> None:
     if results:
         one = results["1 client, 1 series"]
         print(f"posting vs pgbench (1 client): {one[0] / one[1]:.2f} (target ≥ 0.5)")
+    print(f"load average at the end: {_load()} (other work on this machine skews both sides)")
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

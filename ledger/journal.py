@@ -372,13 +372,16 @@ class _Statements:
             cursor.execute(sql.text, params)
 
 
-_STATEMENTS: dict[str, _Statements] = {}
+_STATEMENTS: dict[tuple[str, str], _Statements] = {}
 
 
 def _statements(dialect) -> _Statements:
-    statements = _STATEMENTS.get(dialect.name)
+    key = (dialect.name, dialect.driver)
+    statements = _STATEMENTS.get(key)
     if statements is None:
-        statements = _STATEMENTS[dialect.name] = _Statements(dialect)
+        if key not in {("postgresql", "psycopg"), ("sqlite", "pysqlite")}:
+            raise NotImplementedError(f"rasid posts through psycopg 3 or sqlite3, not {key}")
+        statements = _STATEMENTS[key] = _Statements(dialect)
     return statements
 
 

@@ -5,7 +5,7 @@ at their masters through composite ``(tenant_id, id)`` foreign keys, so the
 database itself refuses a line of one ULB that names another ULB's account.
 
 The journal's invariants are not in this file: they are triggers and
-constraints installed by the migrations (see ``ledger/triggers.py``).
+constraints installed by the migrations (see ``migrations/triggers_0001.py``).
 """
 from __future__ import annotations
 
@@ -185,7 +185,8 @@ class Voucher(Base):
 
     __tablename__ = "vouchers"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "number"),
+        # Number first: see the indexes below.
+        UniqueConstraint("number", "tenant_id"),
         UniqueConstraint("series_id", "seq"),
         # Partial: most vouchers have neither, and a NULL needs no index entry.
         Index("uq_vouchers_tenant_id_idempotency_key", "tenant_id", "idempotency_key", unique=True,
@@ -200,8 +201,13 @@ class Voucher(Base):
         CheckConstraint("total > 0", name="total"),
         CheckConstraint("line_count >= 2", name="line_count"),
         CheckConstraint("seq > 0", name="seq"),
-        Index("ix_vouchers_tenant_date", "tenant_id", "voucher_date"),
-        Index("ix_vouchers_tenant_source", "tenant_id", "source_ref"),
+        # Only uq_vouchers_tenant_id_id (and the partial key above) lead with the tenant:
+        # a foreign key's check asks for (tenant_id, id), and before the table has
+        # statistics PostgreSQL cannot tell another tenant-led index, which matches only
+        # the tenant, from that one – and a session that plans the check with it keeps
+        # scanning all of the tenant's vouchers on every posting.
+        Index("ix_vouchers_date_tenant", "voucher_date", "tenant_id"),
+        Index("ix_vouchers_source_tenant", "source_ref", "tenant_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -257,6 +263,11 @@ class VoucherLine(Base):
         # more than the rest of the line, and only a rare recode or delete of a
         # segment asks (see the recode guards in migrations/triggers_0001.py).
         Index("ix_voucher_lines_account_date", "tenant_id", "gl_account_id", "voucher_date"),
+        # Line 1's reference to its header: SQLite looks a new header's lines up by it
+        # (to settle their deferred foreign key); one entry per voucher.
+        Index("ix_voucher_lines_voucher_ref", "voucher_ref",
+              postgresql_where=text("voucher_ref IS NOT NULL"),
+              sqlite_where=text("voucher_ref IS NOT NULL")),
     )
 
     #: A line is known by its voucher and its number (no surrogate key: one index less per line).

@@ -226,7 +226,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_vouchers')),
     sa.UniqueConstraint('series_id', 'seq', name=op.f('uq_vouchers_series_id_seq')),
     sa.UniqueConstraint('tenant_id', 'id', name=op.f('uq_vouchers_tenant_id_id')),
-    sa.UniqueConstraint('tenant_id', 'number', name=op.f('uq_vouchers_tenant_id_number'))
+    sa.UniqueConstraint('number', 'tenant_id', name=op.f('uq_vouchers_number_tenant_id'))
     )
     with op.batch_alter_table('vouchers', schema=None) as batch_op:
         batch_op.create_index('uq_vouchers_tenant_id_idempotency_key', ['tenant_id', 'idempotency_key'], unique=True,
@@ -235,8 +235,8 @@ def upgrade() -> None:
         batch_op.create_index('uq_vouchers_reversal_of_id', ['reversal_of_id'], unique=True,
                               postgresql_where=sa.text('reversal_of_id IS NOT NULL'),
                               sqlite_where=sa.text('reversal_of_id IS NOT NULL'))
-        batch_op.create_index('ix_vouchers_tenant_date', ['tenant_id', 'voucher_date'], unique=False)
-        batch_op.create_index('ix_vouchers_tenant_source', ['tenant_id', 'source_ref'], unique=False)
+        batch_op.create_index('ix_vouchers_date_tenant', ['voucher_date', 'tenant_id'], unique=False)
+        batch_op.create_index('ix_vouchers_source_tenant', ['source_ref', 'tenant_id'], unique=False)
 
     op.create_table('voucher_lines',
     sa.Column('voucher_id', sa.BigInteger(), autoincrement=False, nullable=False),
@@ -261,6 +261,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('voucher_lines', schema=None) as batch_op:
         batch_op.create_index('ix_voucher_lines_account_date', ['tenant_id', 'gl_account_id', 'voucher_date'], unique=False)
+        batch_op.create_index('ix_voucher_lines_voucher_ref', ['voucher_ref'], unique=False,
+                              postgresql_where=sa.text('voucher_ref IS NOT NULL'),
+                              sqlite_where=sa.text('voucher_ref IS NOT NULL'))
 
     if op.get_bind().dialect.name == "postgresql":
         for statement in POSTGRESQL_TRIGGERS:
@@ -278,12 +281,13 @@ def downgrade() -> None:
         for function in POSTGRESQL_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {function}()")
     with op.batch_alter_table('voucher_lines', schema=None) as batch_op:
+        batch_op.drop_index('ix_voucher_lines_voucher_ref')
         batch_op.drop_index('ix_voucher_lines_account_date')
 
     op.drop_table('voucher_lines')
     with op.batch_alter_table('vouchers', schema=None) as batch_op:
-        batch_op.drop_index('ix_vouchers_tenant_source')
-        batch_op.drop_index('ix_vouchers_tenant_date')
+        batch_op.drop_index('ix_vouchers_source_tenant')
+        batch_op.drop_index('ix_vouchers_date_tenant')
         batch_op.drop_index('uq_vouchers_reversal_of_id')
         batch_op.drop_index('uq_vouchers_tenant_id_idempotency_key')
 
