@@ -44,6 +44,7 @@ class Bill(Base):
         Index("ux_bills_active", "tenant_id", "service_id", "consumer_code", "ref_no", unique=True,
               sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
         Index("ix_bills_consumer", "tenant_id", "consumer_code"),
+        Index("ix_bills_ref", "tenant_id", "ref_no"),  # cashiers find a bill by its reference
         Index("ix_bills_date", "tenant_id", "bill_date"),
         ForeignKeyConstraint(["tenant_id", "service_id"], ["services.tenant_id", "services.id"]),
         ForeignKeyConstraint(["tenant_id", "document_id"], ["bill_documents.tenant_id", "bill_documents.id"]),

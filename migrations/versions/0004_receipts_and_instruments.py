@@ -145,6 +145,9 @@ def upgrade() -> None:
         op.create_check_constraint(op.f('ck_services_post_voucher_on'), 'services',
                                    "post_voucher_on IN ('creation', 'approval')")
 
+    with op.batch_alter_table('bills', schema=None) as batch_op:
+        batch_op.create_index('ix_bills_ref', ['tenant_id', 'ref_no'], unique=False)
+
     statements = POSTGRESQL_TRIGGERS if op.get_bind().dialect.name == "postgresql" else SQLITE_TRIGGERS
     for statement in statements:
         op.execute(statement)
@@ -161,6 +164,9 @@ def downgrade() -> None:
     if postgresql:
         op.drop_constraint(op.f('ck_services_post_voucher_on'), 'services', type_='check')
     op.execute("ALTER TABLE services DROP COLUMN post_voucher_on")
+
+    with op.batch_alter_table('bills', schema=None) as batch_op:
+        batch_op.drop_index('ix_bills_ref')
 
     op.drop_table('receipt_heads')
     with op.batch_alter_table('receipts', schema=None) as batch_op:
