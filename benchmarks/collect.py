@@ -39,6 +39,7 @@ from collection.receipts.instruments import InstrumentIn  # noqa: E402
 from collection.receipts.models import Receipt  # noqa: E402
 from collection.receipts.payments import BillPayment, PaymentIn, collect  # noqa: E402
 from ledger.check import check_ledger  # noqa: E402
+from ledger.money import format_rupees  # noqa: E402
 from ledger.db import make_engine, session_factory, unit_of_work  # noqa: E402
 from ledger.errors import RasidError  # noqa: E402
 from ledger.reports import trial_balance  # noqa: E402
@@ -168,8 +169,8 @@ def main() -> None:
     print(f"{'part payments, 16 clients on 100 hot bills':<44}{hot_rate:>10.0f} r/s{'':>14}{'':>8}"
           f"  ({refused} refused)")
     print("\ntarget: ≥ 0.40 × pgbench TPS with the same clients")
-    print(f"books: {receipts:,} receipts, Σ {collected / 100:,.2f} rupees; cash in hand "
-          f"{tb['4501001'].closing / 100:,.2f}; ledger check: {'clean' if not problems else problems}")
+    print(f"books: {receipts:,} receipts, Σ {format_rupees(collected)} rupees; cash in hand "
+          f"{format_rupees(tb['4501001'].closing)}; ledger check: {'clean' if not problems else problems}")
     if collected != tb["4501001"].closing or problems:
         raise SystemExit("the books do not agree with the receipts")
 

@@ -39,6 +39,7 @@ from benchmarks._pg import fresh_database  # noqa: E402
 from collection.audit import Actor  # noqa: E402
 import vouchers  # noqa: E402
 from collection.masters import load_masters, read_masters_file  # noqa: E402
+from ledger.money import format_rupees  # noqa: E402
 from ledger.db import make_engine, session_factory, unit_of_work  # noqa: E402
 from ledger.journal import LineDraft  # noqa: E402
 
@@ -179,8 +180,8 @@ def books(url: str) -> str:
             "ON a.id = b.gl_account_id WHERE a.glcode IN ('4501001', '4501051', '4502101') GROUP BY a.glcode")).all())
         receipts = conn.execute(text("SELECT COALESCE(SUM(amount_paise), 0) FROM receipts")).scalar()
     engine.dispose()
-    return (f"cash in hand {by_gl.get('4501001', 0) / 100:,.2f}, cheques in hand {by_gl.get('4501051', 0) / 100:,.2f}, "
-            f"bank {by_gl.get('4502101', 0) / 100:,.2f} (receipts {receipts / 100:,.2f})")
+    return (f"cash in hand {format_rupees(by_gl.get('4501001', 0))}, cheques in hand {format_rupees(by_gl.get('4501051', 0))}, "
+            f"bank {format_rupees(by_gl.get('4502101', 0))} (receipts {format_rupees(receipts)})")
 
 
 def main() -> None:
