@@ -106,7 +106,7 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
 
     bills = _lock_bills(session, tenant_id, payment.bills)
 
-    digest = request_digest(tenant_id, payment, receipt_date)
+    digest = request_digest(tenant_id, payment)
     if payment.idempotency_key:
         earlier = replay(session, tenant_id, actor.name, payment.idempotency_key, digest)
         if earlier is not None:
@@ -126,11 +126,12 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
     return Payment(instrument, receipts)
 
 
-def request_digest(tenant_id: str, payment: PaymentIn, receipt_date: dt.date) -> str:
-    """Fingerprint of a payment request, to tell a retry from a different payment."""
+def request_digest(tenant_id: str, payment: PaymentIn) -> str:
+    """Fingerprint of a payment request as sent, to tell a retry from a different payment
+    (the date as given, so a retry after midnight of an undated payment still replays)."""
     content = [tenant_id, asdict(payment.instrument), [asdict(b) for b in payment.bills],
                payment.collection_type, payment.payer_name, payment.payer_address,
-               receipt_date.isoformat(), payment.narration, payment.manual_receipt_number,
+               payment.receipt_date, payment.narration, payment.manual_receipt_number,
                payment.manual_receipt_date]
     return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode()).hexdigest()
 

@@ -266,3 +266,10 @@ def test_a_bills_paid_and_outstanding_count_the_rebate_once(session, tenant, bil
     assert sum(h["paid"] for h in bill["accounts"]) == bill["paid"]
     pay(session, tenant, cash((PT_1, 918575)))
     assert get_bill(session, tenant, bills[PT_1].id)["outstanding"] == 0
+
+
+def test_a_retry_the_next_day_still_replays(session, tenant, bills):
+    first = pay(session, tenant, cash((PT_2, 1000000), key="pos-9-1"))
+    again = collect(session, tenant, cash((PT_2, 1000000), key="pos-9-1"), CASHIER, today=DAY + dt.timedelta(days=1))
+    assert again.replayed and again.receipts[0].number == first.receipts[0].number
+    assert again.receipts[0].receipt_date == DAY
