@@ -12,6 +12,6 @@ from zoneinfo import ZoneInfo
 TIMEZONE = ZoneInfo("Asia/Kolkata")
 
 
-def today() -> dt.date:
-    """Today's date in India."""
-    return dt.datetime.now(TIMEZONE).date()
+def today(now: dt.datetime | None = None) -> dt.date:
+    """The date in India at ``now`` (an aware datetime; default: this moment)."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(TIMEZONE).date()

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from collection import calendar
 from collection.audit import Actor
 from collection.cli.output import amount, table, to_csv, to_json
 from collection.receipts import instruments, payments, printing, reads, search, workflow
@@ -24,12 +25,10 @@ from ledger.errors import ValidationError
 from ledger.money import format_rupees, parse_rupees
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-#: Business dates are India's calendar whatever the machine's zone.
-INDIA = dt.timezone(dt.timedelta(hours=5, minutes=30), "IST")
 
 
 def _today() -> dt.date:
-    return dt.datetime.now(INDIA).date()
+    return calendar.today()  # India's calendar whatever the machine's zone
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:

@@ -12,6 +12,7 @@ import click
 from sqlalchemy import select
 from tqdm import tqdm
 
+from collection import calendar
 from collection.audit import Actor
 from collection.cli.output import amount, table
 from collection.receipts.models import Receipt
@@ -24,12 +25,10 @@ from collection.remittance.reversal import get_remittance, reverse_remittance
 from ledger.errors import NotFound, ValidationError
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-#: Business dates are India's calendar whatever the machine's zone.
-INDIA = dt.timezone(dt.timedelta(hours=5, minutes=30), "IST")
 
 
 def today() -> dt.date:
-    return dt.datetime.now(INDIA).date()
+    return calendar.today()  # India's calendar whatever the machine's zone
 
 
 def _bar(total: int, label: str):

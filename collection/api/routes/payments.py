@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collection import calendar
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,13 +26,12 @@ from ledger.money import parse_rupees
 
 routes = Routes("payments")
 PAYMENTS = "/api/v1/tenants/<tenant_id>/payments"
-#: Business dates are India's calendar whatever the server's zone (DESIGN: tenant-local dates).
-INDIA = dt.timezone(dt.timedelta(hours=5, minutes=30), "IST")
 _SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
 
 def today() -> dt.date:
-    return context.now().astimezone(INDIA).date()
+    """Business dates are India's calendar whatever the server's zone (the app's clock)."""
+    return calendar.today(context.now())
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from collection import calendar
 from collection.api import context
 from collection.api.context import Call
 from collection.api.registry import Routes
@@ -28,12 +29,11 @@ routes = Routes("remittances")
 TENANT = "/api/v1/tenants/<tenant_id>"
 REMITTANCES = f"{TENANT}/remittances"
 BIGINT_MAX = 2**63 - 1
-INDIA = dt.timezone(dt.timedelta(hours=5, minutes=30), "IST")
 
 
 def today() -> dt.date:
-    """Business dates are India's calendar whatever the server's zone."""
-    return context.now().astimezone(INDIA).date()
+    """Business dates are India's calendar whatever the server's zone (the app's clock)."""
+    return calendar.today(context.now())
 
 
 def _out(view: dict) -> dict:
