@@ -29,6 +29,11 @@ NAMING_CONVENTION = {
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
+def one_of(column: str, values) -> str:
+    """SQL for a CHECK constraint: ``column`` holds one of ``values`` (``status IN ('A', 'B')``)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

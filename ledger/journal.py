@@ -380,7 +380,9 @@ def _statements(dialect) -> _Statements:
     statements = _STATEMENTS.get(key)
     if statements is None:
         if key not in {("postgresql", "psycopg"), ("sqlite", "pysqlite")}:
-            raise NotImplementedError(f"rasid posts through psycopg 3 or sqlite3, not {key}")
+            raise LedgerError(f"rasid posts through psycopg 3 (PostgreSQL) or sqlite3, not "
+                              f"{dialect.name}+{dialect.driver}: set RASID_DATABASE_URL accordingly",
+                              code="DATABASE_DRIVER_UNSUPPORTED")
         statements = _STATEMENTS[key] = _Statements(dialect)
     return statements
 

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ledger.db import Base, BigId
+from ledger.db import Base, BigId, one_of
 
 ACCOUNT_TYPES = ("asset", "liability", "income", "expense", "equity")
 ACCOUNT_LEVELS = ("major", "minor", "detailed")
@@ -26,10 +26,6 @@ ACCOUNT_PURPOSES = (
     "gateway_clearing", "advance", "receivable", "payable", "rebate", "penalty", "other",
 )
 PERIOD_STATUSES = ("open", "closed")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Tenant(Base):
@@ -94,9 +90,9 @@ class GlAccount(Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "glcode"),
         UniqueConstraint("tenant_id", "id"),
-        CheckConstraint(_in("type", ACCOUNT_TYPES), name="type"),
-        CheckConstraint(_in("level", ACCOUNT_LEVELS), name="level"),
-        CheckConstraint(f"purpose IS NULL OR {_in('purpose', ACCOUNT_PURPOSES)}", name="purpose"),
+        CheckConstraint(one_of("type", ACCOUNT_TYPES), name="type"),
+        CheckConstraint(one_of("level", ACCOUNT_LEVELS), name="level"),
+        CheckConstraint(f"purpose IS NULL OR {one_of('purpose', ACCOUNT_PURPOSES)}", name="purpose"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -133,7 +129,7 @@ class Period(Base):
         UniqueConstraint("tenant_id", "id"),
         ForeignKeyConstraint(["tenant_id", "financial_year_id"],
                              ["financial_years.tenant_id", "financial_years.id"]),
-        CheckConstraint(_in("status", PERIOD_STATUSES), name="status"),
+        CheckConstraint(one_of("status", PERIOD_STATUSES), name="status"),
         CheckConstraint("start_date <= end_date", name="dates"),
         Index("ix_periods_tenant_dates", "tenant_id", "start_date"),
     )

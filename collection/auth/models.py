@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from collection.auth.roles import USER_TYPES
-from ledger.db import Base, BigId
+from ledger.db import Base, BigId, one_of
 
 
 class User(Base):
@@ -38,7 +38,7 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         UniqueConstraint("tenant_id", "username"),
-        CheckConstraint(f"user_type IN ({', '.join(repr(t) for t in USER_TYPES)})", name="user_type"),
+        CheckConstraint(one_of("user_type", USER_TYPES), name="user_type"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

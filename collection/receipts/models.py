@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ledger.db import Base, BigId
+from collection.service_master import INSTRUMENT_TYPES
+from ledger.db import Base, BigId, one_of
 
 #: Receipt states. Live states hold the bill (no second full collection, no new bill version).
 TO_BE_SUBMITTED, SUBMITTED, APPROVED, REJECTED = "TO_BE_SUBMITTED", "SUBMITTED", "APPROVED", "REJECTED"
@@ -30,10 +31,6 @@ NEW, DEPOSITED, RECONCILED, DISHONOURED = "NEW", "DEPOSITED", "RECONCILED", "DIS
 INSTRUMENT_STATUSES = (NEW, DEPOSITED, RECONCILED, DISHONOURED, CANCELLED)
 
 COLLECTION_TYPES = {"C": "counter", "F": "field", "O": "online"}
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class ReceiptSeries(Base):
@@ -55,9 +52,8 @@ class Instrument(Base):
         UniqueConstraint("tenant_id", "collected_by", "idempotency_key"),
         ForeignKeyConstraint(["tenant_id", "bank_account_id"], ["bank_accounts.tenant_id", "bank_accounts.id"]),
         CheckConstraint("amount_paise >= 0", name="amount"),
-        CheckConstraint(_in("status", INSTRUMENT_STATUSES), name="status"),
-        CheckConstraint(_in("instrument_type", ("cash", "cheque", "dd", "card", "online", "bankchallan",
-                                                "neft", "rtgs", "postal_order")), name="instrument_type"),
+        CheckConstraint(one_of("status", INSTRUMENT_STATUSES), name="status"),
+        CheckConstraint(one_of("instrument_type", INSTRUMENT_TYPES), name="instrument_type"),
         Index("ix_instruments_number", "tenant_id", "instrument_type", "number"),
     )
 
@@ -94,7 +90,7 @@ class Receipt(Base):
         ForeignKeyConstraint(["tenant_id", "reversal_voucher_id"], ["vouchers.tenant_id", "vouchers.id"]),
         CheckConstraint("amount_paise >= 0 AND advance_paise >= 0 AND advance_paise <= amount_paise",
                         name="amounts"),
-        CheckConstraint(_in("status", RECEIPT_STATUSES), name="status"),
+        CheckConstraint(one_of("status", RECEIPT_STATUSES), name="status"),
         CheckConstraint("collection_type IN ('C', 'F', 'O')", name="collection_type"),
         CheckConstraint("status <> 'CANCELLED' OR cancel_reason IS NOT NULL", name="cancel_reason"),
         Index("ix_receipts_date", "tenant_id", "receipt_date"),

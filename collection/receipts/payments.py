@@ -433,6 +433,16 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
     return receipt
 
 
+def give_back(session: Session, bill: Bill, receipt: Receipt) -> None:
+    """Undo what ``receipt`` did to ``bill`` (cancellation, dishonour): each head owes again what
+    the receipt paid on it, and the receipt no longer holds the bill. ``bill`` is locked."""
+    accounts = {a.id: a for a in session.scalars(select(BillAccount).where(BillAccount.bill_id == bill.id))}
+    for head in session.scalars(select(ReceiptHead).where(ReceiptHead.receipt_id == receipt.id)):
+        if head.bill_account_id is not None:
+            accounts[head.bill_account_id].paid_paise -= head.cr_paise + head.dr_paise
+    bill.live_receipts -= 1
+
+
 _rs = ReceiptSeries.__table__.c
 _NEXT_SEQ = (update(ReceiptSeries.__table__)
              .where(_rs.tenant_id == bindparam("tenant"), _rs.financial_year == bindparam("fy"))

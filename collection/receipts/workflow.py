@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from collection import audit, calendar
 from collection.audit import Actor
-from collection.bills.models import Bill, BillAccount
+from collection.bills.models import Bill
 from collection.receipts.models import (
     APPROVED, CANCELLED, REJECTED, SUBMITTED, TO_BE_SUBMITTED, Instrument, Receipt, ReceiptHead,
 )
@@ -127,12 +127,7 @@ def cancel(session: Session, tenant_id: str, number: str, reason: str, actor: Ac
         reversal = posting.reverse(session, voucher, day, f"receipt {number} cancelled: {why}",
                                    created_by=actor.name[:100], source_ref=f"receipt:{number}")
         receipt.reversal_voucher_id = reversal.id
-    heads = session.scalars(select(ReceiptHead).where(ReceiptHead.receipt_id == receipt.id)).all()
-    accounts = {a.id: a for a in session.scalars(select(BillAccount).where(BillAccount.bill_id == bill.id))}
-    for head in heads:
-        if head.bill_account_id is not None:
-            accounts[head.bill_account_id].paid_paise -= head.cr_paise + head.dr_paise
-    bill.live_receipts -= 1
+    payments.give_back(session, bill, receipt)
     before = receipt.status
     receipt.status, receipt.cancel_reason = CANCELLED, why
     receipt.cancelled_by, receipt.cancelled_at = actor.name, actor.clock()

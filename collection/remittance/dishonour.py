@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from collection import audit
 from collection.audit import Actor
-from collection.bills.models import Bill, BillAccount
+from collection.bills.models import Bill
 from collection.models import BankAccount
 from collection.receipts.models import (
     CANCELLED,
@@ -31,7 +31,6 @@ from collection.receipts.models import (
     RECONCILED,
     Instrument,
     Receipt,
-    ReceiptHead,
 )
 from collection.receipts.models import (
     REMITTED as RECEIPT_REMITTED,
@@ -43,6 +42,7 @@ from collection.remittance.models import (
     Remittance,
     RemittanceItem,
 )
+from collection.receipts import payments
 from collection.remittance.penalty import raise_penalty_bill
 from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.journal import LineDraft
@@ -92,7 +92,7 @@ def dishonour(session: Session, tenant_id: str, instrument_id: int, reason: str,
                            source_ref=f"dishonour:{instrument.id}", created_by=actor.name[:100])
     for receipt in receipts:
         receipt.status, receipt.reversal_voucher_id = INSTR_BOUNCED, voucher.id
-        _give_back(session, bills[receipt.bill_id], receipt)
+        payments.give_back(session, bills[receipt.bill_id], receipt)
     instrument.status = DISHONOURED
     penalty_bill = raise_penalty_bill(session, receipts[0], instrument, day, actor) if penalty else None
     record = Dishonour(tenant_id=tenant_id, instrument_id=instrument.id, remittance_id=remittance.id,
@@ -170,13 +170,3 @@ def _undo_lines(session: Session, receipt: Receipt, bank_gl: str) -> list[LineDr
         lines.append(mirror._replace(glcode=bank_gl, narration=f"{receipt.number}: returned unpaid")
                      if n == 1 else mirror)
     return lines
-
-
-def _give_back(session: Session, bill: Bill, receipt: Receipt) -> None:
-    """What the receipt paid on each head is outstanding again; the bill is no longer held."""
-    heads = session.scalars(select(ReceiptHead).where(ReceiptHead.receipt_id == receipt.id)).all()
-    accounts = {a.id: a for a in session.scalars(select(BillAccount).where(BillAccount.bill_id == bill.id))}
-    for head in heads:
-        if head.bill_account_id is not None:
-            accounts[head.bill_account_id].paid_paise -= head.cr_paise + head.dr_paise
-    bill.live_receipts -= 1
