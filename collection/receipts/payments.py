@@ -19,15 +19,17 @@ voucher series (taken by the ledger), so writers queue instead of deadlocking.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, case, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from collection import audit, calendar
 from collection.audit import Actor, utcnow
@@ -36,7 +38,7 @@ from collection.models import BankAccount
 from collection.receipts.apportion import Apportionment, Head, apportion, outstanding
 from collection.receipts.instruments import InstrumentIn, check_instrument
 from collection.receipts.models import (
-    APPROVED, COLLECTION_TYPES, TO_BE_SUBMITTED, Instrument, Receipt, ReceiptHead,
+    APPROVED, COLLECTION_TYPES, NEW, TO_BE_SUBMITTED, Instrument, Receipt, ReceiptHead,
     ReceiptSeries,
 )
 from collection.service_master import INSTRUMENT_TYPES, Service, ServiceHoldingAccount
@@ -104,7 +106,7 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
     receipt_date = payment.receipt_date or today
     _check_request(payment, receipt_date, today)
 
-    bills = _lock_bills(session, tenant_id, payment.bills)
+    bills = _lock_bills(session, tenant_id, payment.bills, payment.instrument.type)
 
     digest = request_digest(tenant_id, payment)
     if payment.idempotency_key:
@@ -112,17 +114,19 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
         if earlier is not None:
             return earlier
 
-    heads = _heads(session, [bill.id for bill, _ in bills])
-    plans = [_plan(n, bill, service, heads[bill.id], item, payment.instrument.type, receipt_date)
-             for n, ((bill, service), item) in enumerate(zip(bills, payment.bills))]
+    heads = _heads(session, [bill.id for bill in bills])
+    plans = [_plan(n, bill, heads[bill.id], item, payment.instrument.type, receipt_date)
+             for n, (bill, item) in enumerate(zip(bills, payment.bills))]
 
-    instrument = _store_instrument(session, tenant_id, payment, actor, digest)
-    receipts = [_make_receipt(session, plan, payment, instrument, actor, receipt_date) for plan in plans]
+    instrument, bank_glcode = _store_instrument(session, tenant_id, payment, actor, digest)
+    receipts = [_make_receipt(session, plan, payment, instrument, bank_glcode, actor, receipt_date)
+                for plan in plans]
+    session.connection().execute(_HOLD_BILLS, {"bills": [bill.id for bill in bills]})
+    _expire(session, Bill, [bill.id for bill in bills])
     audit.record(session, actor, "payment.collect", tenant_id=tenant_id, entity_type="instrument",
                  entity_id=str(instrument.id), after={
                      "type": instrument.instrument_type, "amount_paise": instrument.amount_paise,
                      "receipts": [r.number for r in receipts]})
-    session.flush()  # the bills' live-receipt counts and the audit row
     return Payment(instrument, receipts)
 
 
@@ -181,43 +185,126 @@ def _check_request(payment: PaymentIn, receipt_date: dt.date, today: dt.date) ->
     check_instrument(instrument, today)
 
 
+class LockedBill(NamedTuple):
+    """A bill as collecting reads it under its lock: the bill's terms, its service's rules and
+    the master codes its receipt voucher carries (one row, not ORM objects: a payment reads
+    it once and writes what changes with set-based statements)."""
+
+    id: int
+    tenant_id: str
+    version: int
+    status: str
+    ref_no: str
+    consumer_code: str
+    bill_date: dt.date
+    payee_name: str
+    payee_address: str | None
+    paid_by: str | None
+    total_paise: int
+    minimum_paise: int
+    part_payment_allowed: bool | None   #: None: the bill did not say; the service's default holds
+    modes_not_allowed: str
+    live_receipts: int
+    fund: str
+    functionary: str
+    department: str
+    fund_source: str
+    service_id: int
+    service_code: str
+    service_name: str
+    service_active: bool
+    instruments: str                    #: the service's instrument types, comma-separated
+    part_payment_default: bool
+    workflow: str
+    post_voucher_on: str
+    receipt_number_format: str
+    advance_gl_account_id: int | None
+    advance_glcode: str | None
+    holding_glcode: str | None          #: the service's holding account for this instrument type
+
+    @property
+    def part_payment(self) -> bool:
+        if self.part_payment_allowed is None:
+            return self.part_payment_default
+        return self.part_payment_allowed
+
+
+def _code_of(model, column, key):
+    return select(column).where(model.id == key).scalar_subquery()
+
+
+_b = Bill.__table__.c
+_s = Service.__table__.c
+_advance = aliased(GlAccount)
+
+
+def _holding_of(service_id):
+    """The GL code of the service's holding account for the ``instrument`` type parameter."""
+    return (select(GlAccount.glcode).join(ServiceHoldingAccount, ServiceHoldingAccount.gl_account_id == GlAccount.id)
+            .where(ServiceHoldingAccount.service_id == service_id,
+                   ServiceHoldingAccount.instrument_type == bindparam("instrument"))
+            .scalar_subquery())
+
+
+_LOCKED_BILL = (
+    select(_b.id, _b.tenant_id, _b.version, _b.status, _b.ref_no, _b.consumer_code, _b.bill_date,
+           _b.payee_name, _b.payee_address, _b.paid_by, _b.total_paise, _b.minimum_paise,
+           _b.part_payment_allowed, _b.modes_not_allowed, _b.live_receipts,
+           _code_of(Fund, Fund.code, _b.fund_id), _code_of(Functionary, Functionary.code, _b.functionary_id),
+           _code_of(Department, Department.code, _b.department_id),
+           _code_of(FundSource, FundSource.code, _b.fund_source_id),
+           _s.id, _s.code, _s.name, _s.active, _s.instruments, _s.part_payment_default, _s.workflow,
+           _s.post_voucher_on, _s.receipt_number_format, _s.advance_gl_account_id, _advance.glcode,
+           _holding_of(_s.id))
+    .join(Service.__table__, _s.id == _b.service_id)
+    .outerjoin(_advance, _advance.id == _s.advance_gl_account_id)
+)
+
+
 def _bill_query(tenant_id: str, where: str, item: BillPayment):
     """The bill versions an item names (all of them: the caller tells stale from missing)."""
-    query = select(Bill, Service).join(Service, Service.id == Bill.service_id).where(Bill.tenant_id == tenant_id)
+    query = _LOCKED_BILL.where(_b.tenant_id == tenant_id)
     if item.bill_id is not None:
-        return query.where(Bill.id == item.bill_id), f"bill {item.bill_id}"
+        return query.where(_b.id == item.bill_id), f"bill {item.bill_id}"
     if not item.ref_no:
         raise PaymentRefused(f"{where}: name the bill by id or by reference number", code="BILL_REFERENCE_MISSING",
                              field=where)
-    query = query.where(Bill.ref_no == item.ref_no)
+    query = query.where(_b.ref_no == item.ref_no)
     if item.consumer_code:
-        query = query.where(Bill.consumer_code == item.consumer_code)
+        query = query.where(_b.consumer_code == item.consumer_code)
     if item.service:
-        query = query.where(Service.code == item.service)
+        query = query.where(_s.code == item.service)
     return query, f"bill {item.ref_no!r}" + (f" of {item.consumer_code!r}" if item.consumer_code else "")
 
 
-def _pick_bill(rows: Sequence, where: str, label: str, item: BillPayment, tenant_id: str):
+def _pick_bill(rows: Sequence[LockedBill], where: str, label: str, item: BillPayment,
+               tenant_id: str) -> LockedBill:
     """The one active version among ``rows``, refusing missing, ambiguous and stale references."""
     if not rows:
         raise NotFound(f"{where}: no {label} in {tenant_id}", code="BILL_NOT_FOUND", field=where)
-    active = [row for row in rows if row[0].status == "active"]
+    active = [row for row in rows if row.status == "active"]
     if len(active) > 1:
         raise PaymentRefused(f"{where}: {label} names {len(active)} bills; give the consumer code and "
                              "service too", code="BILL_AMBIGUOUS", field=where)
     if not active:
-        if any(row[0].status == "superseded" for row in rows):
+        if any(row.status == "superseded" for row in rows):
             raise Conflict(f"{where}: {label} was superseded by a newer version; fetch the bill again",
                            code="BILL_SUPERSEDED", field=where)
         raise Conflict(f"{where}: {label} is cancelled", code="BILL_CANCELLED", field=where)
-    bill, service = active[0]
+    bill = active[0]
     if item.version is not None and item.version != bill.version:
         raise Conflict(f"{where}: {label} version {item.version} was superseded by version "
                        f"{bill.version}", code="BILL_SUPERSEDED", field=where)
-    return bill, service
+    return bill
 
 
-def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment]) -> list[tuple[Bill, Service]]:
+def _bills(session: Session, query, instrument_type: str) -> list[LockedBill]:
+    rows = session.connection().execute(query, {"instrument": instrument_type})
+    return [LockedBill(*row) for row in rows]
+
+
+def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment],
+                instrument_type: str) -> list[LockedBill]:
     """Find the bills of a payment and lock them (``FOR UPDATE OF bills``) in id order.
 
     A single bill is found and locked in one statement. Several are first found
@@ -226,21 +313,22 @@ def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment]) 
     """
     if len(items) == 1:
         query, label = _bill_query(tenant_id, "bills[0]", items[0])
-        rows = session.execute(query.order_by(Bill.id).with_for_update(of=Bill)).all()
+        rows = _bills(session, query.order_by(_b.id).with_for_update(of=Bill.__table__), instrument_type)
         return [_pick_bill(rows, "bills[0]", label, items[0], tenant_id)]
     found = []
     for n, item in enumerate(items):
         query, label = _bill_query(tenant_id, f"bills[{n}]", item)
-        found.append(_pick_bill(session.execute(query).all(), f"bills[{n}]", label, item, tenant_id)[0].id)
+        found.append(_pick_bill(_bills(session, query, instrument_type), f"bills[{n}]", label, item,
+                                tenant_id).id)
     seen: dict[int, int] = {}
     for n, bill_id in enumerate(found):
         if bill_id in seen:
             raise PaymentRefused(f"bills[{n}] is the same bill as bills[{seen[bill_id]}]; pay it once",
                                  code="BILL_REPEATED", field=f"bills[{n}]")
         seen[bill_id] = n
-    locked = {bill.id: (bill, service) for bill, service in session.execute(
-        select(Bill, Service).join(Service, Service.id == Bill.service_id).where(Bill.id.in_(found))
-        .order_by(Bill.id).with_for_update(of=Bill)).all()}
+    locked = {bill.id: bill for bill in _bills(
+        session, _LOCKED_BILL.where(_b.id.in_(found)).order_by(_b.id).with_for_update(of=Bill.__table__),
+        instrument_type)}
     return [locked[bill_id] for bill_id in found]
 
 
@@ -262,14 +350,13 @@ class BillHead(NamedTuple):
 
 
 class _Plan(NamedTuple):
-    bill: Bill
-    service: Service
+    bill: LockedBill
     amount: int
     heads: list[BillHead]
     split: Apportionment
 
 
-def _plan(n: int, bill: Bill, service: Service, heads: list[BillHead], item: BillPayment,
+def _plan(n: int, bill: LockedBill, heads: list[BillHead], item: BillPayment,
           instrument_type: str, receipt_date: dt.date) -> _Plan:
     """Check one bill's rules for this payment and apportion its amount."""
     where = f"bills[{n}]"
@@ -277,11 +364,13 @@ def _plan(n: int, bill: Bill, service: Service, heads: list[BillHead], item: Bil
     if bill.status != "active":  # changed while we waited for the lock
         raise Conflict(f"{where}: {label} is {bill.status}", field=where,
                        code="BILL_SUPERSEDED" if bill.status == "superseded" else "BILL_CANCELLED")
-    if not service.active:
-        raise PaymentRefused(f"{where}: service {service.code} is inactive", code="SERVICE_INACTIVE", field=where)
-    if instrument_type not in service.instrument_types:
-        raise PaymentRefused(f"{service.name} does not accept {instrument_type} payments "
-                             f"(accepts {', '.join(service.instrument_types)})",
+    if not bill.service_active:
+        raise PaymentRefused(f"{where}: service {bill.service_code} is inactive", code="SERVICE_INACTIVE",
+                             field=where)
+    accepted = [t for t in bill.instruments.split(",") if t]
+    if instrument_type not in accepted:
+        raise PaymentRefused(f"{bill.service_name} does not accept {instrument_type} payments "
+                             f"(accepts {', '.join(accepted)})",
                              code="INSTRUMENT_NOT_ALLOWED", field="instrument.type")
     refused = set(filter(None, bill.modes_not_allowed.split(","))) & MODES_REFUSING[instrument_type]
     if refused:
@@ -294,11 +383,11 @@ def _plan(n: int, bill: Bill, service: Service, heads: list[BillHead], item: Bil
     if amount == 0 and bill.total_paise != 0:
         raise PaymentRefused(f"{where}: the amount is zero; only a zero bill is paid with nothing",
                              code="AMOUNT_ZERO", field=f"{where}.amount")
-    if amount > owed and service.advance_gl_account_id is None:
+    if amount > owed and bill.advance_gl_account_id is None:
         raise PaymentRefused(f"{where}: {amount} paise is more than the {owed} paise outstanding on {label}",
                              code="AMOUNT_EXCEEDS_OUTSTANDING", field=f"{where}.amount")
     if amount < owed:
-        if not bill.part_payment_allowed:
+        if not bill.part_payment:
             raise PaymentRefused(f"{where}: {label} must be paid in full ({owed} paise); it does not allow "
                                  "part payment", code="PART_PAYMENT_NOT_ALLOWED", field=f"{where}.amount")
         minimum = min(bill.minimum_paise, owed)
@@ -309,7 +398,7 @@ def _plan(n: int, bill: Bill, service: Service, heads: list[BillHead], item: Bil
         raise PaymentRefused(f"{where}: a receipt cannot be dated {receipt_date}, before its bill ({bill.bill_date})",
                              code="RECEIPT_BEFORE_BILL", field="receipt_date")
     split = apportion([_head(h) for h in heads], amount)
-    return _Plan(bill, service, amount, heads, split)
+    return _Plan(bill, amount, heads, split)
 
 
 def _head(account: BillHead) -> Head:
@@ -335,25 +424,28 @@ def _heads(session: Session, bill_ids: Sequence[int]) -> dict[int, list[BillHead
 # -- writes -------------------------------------------------------------------------------------
 
 def _store_instrument(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor,
-                      digest: str) -> Instrument:
+                      digest: str) -> tuple[Instrument, str | None]:
+    """Write the payment's instrument; for a bank challan also return its bank account's GL code."""
     given = payment.instrument
-    bank_account_id = None
+    bank_account_id = bank_glcode = None
     if given.bank_account:
-        bank_account_id = session.scalar(select(BankAccount.id).where(
-            BankAccount.tenant_id == tenant_id, BankAccount.code == given.bank_account, BankAccount.active))
-        if bank_account_id is None:
+        row = session.execute(
+            select(BankAccount.id, GlAccount.glcode).join(GlAccount, GlAccount.id == BankAccount.gl_account_id)
+            .where(BankAccount.tenant_id == tenant_id, BankAccount.code == given.bank_account,
+                   BankAccount.active)).first()
+        if row is None:
             raise PaymentRefused(f"no active bank account {given.bank_account!r}", code="BANK_ACCOUNT_NOT_FOUND",
                                  field="instrument.bank_account")
+        bank_account_id, bank_glcode = row
     instrument = Instrument(
-        tenant_id=tenant_id, instrument_type=given.type, amount_paise=given.amount,
+        tenant_id=tenant_id, instrument_type=given.type, amount_paise=given.amount, status=NEW,
         number=given.card_last4 if given.type == "card" else given.number,
         instrument_date=given.date, bank_name=given.bank, branch_name=given.branch,
         transaction_reference=given.transaction_reference, gateway=given.gateway,
         bank_account_id=bank_account_id, idempotency_key=payment.idempotency_key,
-        request_digest=digest, collected_by=actor.name)
-    session.add(instrument)
+        request_digest=digest, collected_by=actor.name, created_at=utcnow())
     try:
-        session.flush()
+        insert_row(session, instrument)
     except IntegrityError as exc:
         if "idempotency_key" not in str(exc.orig):
             raise
@@ -361,7 +453,33 @@ def _store_instrument(session: Session, tenant_id: str, payment: PaymentIn, acto
         # first (the same bills would have queued on their locks and replayed above).
         raise Conflict(f"a concurrent payment used the idempotency key {payment.idempotency_key!r}",
                        code="IDEMPOTENCY_KEY_REUSED", field="idempotency_key") from None
-    return instrument
+    return instrument, bank_glcode
+
+
+def insert_row(session: Session, obj) -> None:
+    """INSERT ``obj``'s row with one Core statement and attach it to ``session`` as persistent.
+
+    A payment's instrument and receipts are written once and never changed in
+    the same transaction, and the ORM's unit of work cost collecting more Python
+    than all of its SQL. Unset columns take their scalar default (or NULL) on
+    the object too, so nothing needs loading back but a server default.
+    """
+    state = inspect(obj)
+    table = state.mapper.local_table
+    for attr in state.mapper.column_attrs:
+        column = attr.columns[0]
+        if attr.key in state.dict or column.primary_key:
+            continue
+        if column.default is not None and column.default.is_scalar:
+            setattr(obj, attr.key, column.default.arg)
+        elif column.server_default is None:
+            setattr(obj, attr.key, None)
+    values = {attr.columns[0].key: state.dict[attr.key] for attr in state.mapper.column_attrs
+              if attr.key in state.dict}
+    [key] = table.primary_key.columns
+    setattr(obj, key.key, session.connection().execute(insert(table).returning(key), values).scalar_one())
+    make_transient_to_detached(obj)
+    session.add(obj)
 
 
 class HeadShare(NamedTuple):
@@ -378,19 +496,19 @@ class HeadShare(NamedTuple):
     dr_paise: int
 
 
-_INSERT_HEADS = insert(ReceiptHead.__table__)
-_BUMP_PAID = (update(BillAccount.__table__).where(_a.id == bindparam("head"))
-              .values(paid_paise=_a.paid_paise + bindparam("add")))
+_HOLD_BILLS = (update(Bill.__table__).where(_b.id.in_(bindparam("bills", expanding=True)))
+               .values(live_receipts=_b.live_receipts + 1))
 
 
 def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument: Instrument,
-                  actor: Actor, receipt_date: dt.date) -> Receipt:
-    bill, service = plan.bill, plan.service
+                  bank_glcode: str | None, actor: Actor, receipt_date: dt.date) -> Receipt:
+    bill = plan.bill
     fy = fy_code(receipt_date)
     seq = next_receipt_seq(session, bill.tenant_id, fy)
-    number = service.receipt_number_format.format(
-        fy=fy, seq=seq, mm=f"{receipt_date.month:02d}", yyyy=f"{receipt_date.year:04d}", prefix=service.code)
-    codes = bill_codes(session, bill, service, instrument)
+    number = bill.receipt_number_format.format(
+        fy=fy, seq=seq, mm=f"{receipt_date.month:02d}", yyyy=f"{receipt_date.year:04d}", prefix=bill.service_code)
+    holding = bank_glcode if instrument.instrument_type == "bankchallan" and bank_glcode else bill.holding_glcode
+    codes = BillCodes(bill.fund, bill.functionary, bill.department, bill.fund_source, holding, bill.advance_glcode)
     by_id = {h.id: h for h in plan.heads}
     shares: list[HeadShare] = []
     for share in plan.split.shares:
@@ -400,13 +518,13 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
     if plan.split.excess:
         first_function = shares[0].function_code if shares else min(
             plan.heads, key=lambda h: (h.order, h.line_no)).function_code
-        shares.append(HeadShare(len(shares) + 1, None, service.advance_gl_account_id, codes.advance_glcode,
+        shares.append(HeadShare(len(shares) + 1, None, bill.advance_gl_account_id, codes.advance_glcode,
                                 first_function, "Advance", "ADVANCE_AMOUNT", plan.split.excess, 0))
-    workflow = service.workflow == "submit-approve"
+    workflow = bill.workflow == "submit-approve"
     now = utcnow()
     receipt = Receipt(
         tenant_id=bill.tenant_id, number=number, financial_year=fy, seq=seq, receipt_date=receipt_date,
-        service_id=service.id, bill_id=bill.id, bill_version=bill.version, bill_ref_no=bill.ref_no,
+        service_id=bill.service_id, bill_id=bill.id, bill_version=bill.version, bill_ref_no=bill.ref_no,
         consumer_code=bill.consumer_code, payer_name=payment.payer_name or bill.paid_by or bill.payee_name,
         payer_address=payment.payer_address or (None if payment.payer_name else bill.payee_address),
         collection_type=payment.collection_type, collected_by=actor.name, amount_paise=plan.amount,
@@ -414,33 +532,68 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
         status=TO_BE_SUBMITTED if workflow else APPROVED,
         approved_by=None if workflow else actor.name, approved_at=None if workflow else now,
         narration=payment.narration, manual_receipt_number=payment.manual_receipt_number,
-        manual_receipt_date=payment.manual_receipt_date, print_count=0,
+        manual_receipt_date=payment.manual_receipt_date, print_count=0, created_at=now,
         hash=receipt_hash(bill.tenant_id, number, receipt_date, plan.amount, bill.id, bill.version, shares))
-    if not workflow or service.post_voucher_on == "creation":
+    posted = None
+    if not workflow or bill.post_voucher_on == "creation":
         posted = post_receipt_voucher(session, receipt, codes, shares, instrument.instrument_type, actor)
-        receipt.voucher_id = posted.id if posted else None
-    session.add(receipt)
-    session.flush()
-    connection = session.connection()
+    receipt.voucher_id = posted.id if posted else None
+    insert_row(session, receipt)
     if shares:
-        connection.execute(_INSERT_HEADS, [{**share._asdict(), "receipt_id": receipt.id,
-                                            "tenant_id": bill.tenant_id} for share in shares])
-        bumps = [{"head": s.bill_account_id, "add": s.cr_paise + s.dr_paise}
-                 for s in shares if s.bill_account_id is not None]
-        if bumps:
-            connection.execute(_BUMP_PAID, bumps)
-    bill.live_receipts += 1
+        connection = session.connection()
+        params = {"receipt_id": receipt.id, "tenant_id": bill.tenant_id}
+        for n, share in enumerate(shares):
+            params.update({f"{key}_{n}": value for key, value in zip(HeadShare._fields, share)})
+        connection.execute(_insert_heads(len(shares)), params)
+        paid = {s.bill_account_id: s.cr_paise + s.dr_paise for s in shares if s.bill_account_id is not None}
+        if paid:
+            _advance_paid(session, paid)
     return receipt
+
+
+@functools.cache
+def _insert_heads(n: int):
+    """One INSERT of a receipt's ``n`` heads (built once per count: SQLAlchemy would otherwise
+    build and key a new multi-row statement for every receipt)."""
+    return insert(ReceiptHead.__table__).values([
+        {"receipt_id": bindparam("receipt_id"), "tenant_id": bindparam("tenant_id"),
+         **{key: bindparam(f"{key}_{i}") for key in HeadShare._fields}} for i in range(n)])
+
+
+@functools.cache
+def _add_paid(n: int):
+    """One UPDATE adding a share to the paid amount of each of ``n`` heads."""
+    shares = {bindparam(f"head_{i}"): bindparam(f"add_{i}") for i in range(n)}
+    return (update(BillAccount.__table__).where(_a.id.in_(list(shares)))
+            .values(paid_paise=_a.paid_paise + case(shares, value=_a.id)))
+
+
+def _advance_paid(session: Session, paid: dict[int, int]) -> None:
+    """Add each head's share to what it has been paid (+ for a collection, − to give it back)."""
+    params = {}
+    for i, (head, amount) in enumerate(paid.items()):
+        params[f"head_{i}"], params[f"add_{i}"] = head, amount
+    session.connection().execute(_add_paid(len(paid)), params)
+    _expire(session, BillAccount, paid)
 
 
 def give_back(session: Session, bill: Bill, receipt: Receipt) -> None:
     """Undo what ``receipt`` did to ``bill`` (cancellation, dishonour): each head owes again what
     the receipt paid on it, and the receipt no longer holds the bill. ``bill`` is locked."""
-    accounts = {a.id: a for a in session.scalars(select(BillAccount).where(BillAccount.bill_id == bill.id))}
-    for head in session.scalars(select(ReceiptHead).where(ReceiptHead.receipt_id == receipt.id)):
-        if head.bill_account_id is not None:
-            accounts[head.bill_account_id].paid_paise -= head.cr_paise + head.dr_paise
+    heads = session.execute(select(ReceiptHead.bill_account_id, ReceiptHead.cr_paise + ReceiptHead.dr_paise)
+                            .where(ReceiptHead.receipt_id == receipt.id,
+                                   ReceiptHead.bill_account_id.is_not(None))).all()
+    if heads:
+        _advance_paid(session, {account: -amount for account, amount in heads})
     bill.live_receipts -= 1
+
+
+def _expire(session: Session, model, ids) -> None:
+    """Expire the session's copies of rows a set-based UPDATE has just changed, if it holds any."""
+    for id_ in ids:
+        held = session.identity_map.get(identity_key(model, id_))
+        if held is not None:
+            session.expire(held)
 
 
 _rs = ReceiptSeries.__table__.c
@@ -480,17 +633,13 @@ class BillCodes(NamedTuple):
     advance_glcode: str | None
 
 
-def _code_of(model, column, param: str):
-    return select(column).where(model.id == bindparam(param)).scalar_subquery()
-
-
 _CODES = select(
-    _code_of(Fund, Fund.code, "fund"), _code_of(Functionary, Functionary.code, "functionary"),
-    _code_of(Department, Department.code, "department"), _code_of(FundSource, FundSource.code, "fund_source"),
-    select(GlAccount.glcode).join(ServiceHoldingAccount, ServiceHoldingAccount.gl_account_id == GlAccount.id)
-    .where(ServiceHoldingAccount.service_id == bindparam("service"),
-           ServiceHoldingAccount.instrument_type == bindparam("instrument")).scalar_subquery(),
-    _code_of(GlAccount, GlAccount.glcode, "advance"),
+    _code_of(Fund, Fund.code, bindparam("fund")),
+    _code_of(Functionary, Functionary.code, bindparam("functionary")),
+    _code_of(Department, Department.code, bindparam("department")),
+    _code_of(FundSource, FundSource.code, bindparam("fund_source")),
+    _holding_of(bindparam("service")),
+    _code_of(GlAccount, GlAccount.glcode, bindparam("advance")),
     select(GlAccount.glcode).join(BankAccount, BankAccount.gl_account_id == GlAccount.id)
     .where(BankAccount.id == bindparam("bank_account")).scalar_subquery(),
 )
