@@ -261,20 +261,40 @@ _LOCKED_BILL = (
 )
 
 
-def _bill_query(tenant_id: str, where: str, item: BillPayment):
-    """The bill versions an item names (all of them: the caller tells stale from missing)."""
-    query = _LOCKED_BILL.where(_b.tenant_id == tenant_id)
+def _bill_query(tenant_id: str, where: str, item: BillPayment) -> tuple:
+    """The query for the bill versions an item names (all of them: the caller tells stale from
+    missing), its parameters, and the bill's name for messages."""
     if item.bill_id is not None:
-        return query.where(_b.id == item.bill_id), f"bill {item.bill_id}"
+        return _bills_named(True, False, False), {"tenant": tenant_id, "bill": item.bill_id}, f"bill {item.bill_id}"
     if not item.ref_no:
         raise PaymentRefused(f"{where}: name the bill by id or by reference number", code="BILL_REFERENCE_MISSING",
                              field=where)
-    query = query.where(_b.ref_no == item.ref_no)
-    if item.consumer_code:
-        query = query.where(_b.consumer_code == item.consumer_code)
-    if item.service:
-        query = query.where(_s.code == item.service)
-    return query, f"bill {item.ref_no!r}" + (f" of {item.consumer_code!r}" if item.consumer_code else "")
+    query = _bills_named(False, bool(item.consumer_code), bool(item.service))
+    params = {"tenant": tenant_id, "ref_no": item.ref_no, "consumer": item.consumer_code, "service": item.service}
+    return query, params, f"bill {item.ref_no!r}" + (f" of {item.consumer_code!r}" if item.consumer_code else "")
+
+
+@functools.cache
+def _bills_named(by_id: bool, by_consumer: bool, by_service: bool):
+    """Built once per shape of reference, so SQLAlchemy keys and compiles it once."""
+    query = _LOCKED_BILL.where(_b.tenant_id == bindparam("tenant"))
+    if by_id:
+        return query.where(_b.id == bindparam("bill"))
+    query = query.where(_b.ref_no == bindparam("ref_no"))
+    if by_consumer:
+        query = query.where(_b.consumer_code == bindparam("consumer"))
+    if by_service:
+        query = query.where(_s.code == bindparam("service"))
+    return query
+
+
+@functools.cache
+def _locking(query):
+    """``query`` ordered by bill and locking the bills it finds (``FOR UPDATE OF bills``)."""
+    return query.order_by(_b.id).with_for_update(of=Bill.__table__)
+
+
+_LOCK_BILLS = _locking(_LOCKED_BILL.where(_b.id.in_(bindparam("bills", expanding=True))))
 
 
 def _pick_bill(rows: Sequence[LockedBill], where: str, label: str, item: BillPayment,
@@ -298,8 +318,8 @@ def _pick_bill(rows: Sequence[LockedBill], where: str, label: str, item: BillPay
     return bill
 
 
-def _bills(session: Session, query, instrument_type: str) -> list[LockedBill]:
-    rows = session.connection().execute(query, {"instrument": instrument_type})
+def _bills(session: Session, query, params: dict, instrument_type: str) -> list[LockedBill]:
+    rows = session.connection().execute(query, {**params, "instrument": instrument_type})
     return [LockedBill(*row) for row in rows]
 
 
@@ -312,13 +332,13 @@ def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment],
     bills queue instead of deadlocking; they are checked again under the lock.
     """
     if len(items) == 1:
-        query, label = _bill_query(tenant_id, "bills[0]", items[0])
-        rows = _bills(session, query.order_by(_b.id).with_for_update(of=Bill.__table__), instrument_type)
+        query, params, label = _bill_query(tenant_id, "bills[0]", items[0])
+        rows = _bills(session, _locking(query), params, instrument_type)
         return [_pick_bill(rows, "bills[0]", label, items[0], tenant_id)]
     found = []
     for n, item in enumerate(items):
-        query, label = _bill_query(tenant_id, f"bills[{n}]", item)
-        found.append(_pick_bill(_bills(session, query, instrument_type), f"bills[{n}]", label, item,
+        query, params, label = _bill_query(tenant_id, f"bills[{n}]", item)
+        found.append(_pick_bill(_bills(session, query, params, instrument_type), f"bills[{n}]", label, item,
                                 tenant_id).id)
     seen: dict[int, int] = {}
     for n, bill_id in enumerate(found):
@@ -326,9 +346,7 @@ def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment],
             raise PaymentRefused(f"bills[{n}] is the same bill as bills[{seen[bill_id]}]; pay it once",
                                  code="BILL_REPEATED", field=f"bills[{n}]")
         seen[bill_id] = n
-    locked = {bill.id: bill for bill in _bills(
-        session, _LOCKED_BILL.where(_b.id.in_(found)).order_by(_b.id).with_for_update(of=Bill.__table__),
-        instrument_type)}
+    locked = {bill.id: bill for bill in _bills(session, _LOCK_BILLS, {"bills": found}, instrument_type)}
     return [locked[bill_id] for bill_id in found]
 
 
@@ -476,10 +494,16 @@ def insert_row(session: Session, obj) -> None:
             setattr(obj, attr.key, None)
     values = {attr.columns[0].key: state.dict[attr.key] for attr in state.mapper.column_attrs
               if attr.key in state.dict}
-    [key] = table.primary_key.columns
-    setattr(obj, key.key, session.connection().execute(insert(table).returning(key), values).scalar_one())
+    setattr(obj, table.primary_key.columns[0].key,
+            session.connection().execute(_inserting(table), values).scalar_one())
     make_transient_to_detached(obj)
     session.add(obj)
+
+
+@functools.cache
+def _inserting(table):
+    [key] = table.primary_key.columns
+    return insert(table).returning(key)
 
 
 class HeadShare(NamedTuple):
@@ -541,23 +565,17 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
     insert_row(session, receipt)
     if shares:
         connection = session.connection()
-        params = {"receipt_id": receipt.id, "tenant_id": bill.tenant_id}
-        for n, share in enumerate(shares):
-            params.update({f"{key}_{n}": value for key, value in zip(HeadShare._fields, share)})
-        connection.execute(_insert_heads(len(shares)), params)
+        connection.execute(_INSERT_HEADS, [{**share._asdict(), "receipt_id": receipt.id,
+                                            "tenant_id": bill.tenant_id} for share in shares])
         paid = {s.bill_account_id: s.cr_paise + s.dr_paise for s in shares if s.bill_account_id is not None}
         if paid:
             _advance_paid(session, paid)
     return receipt
 
 
-@functools.cache
-def _insert_heads(n: int):
-    """One INSERT of a receipt's ``n`` heads (built once per count: SQLAlchemy would otherwise
-    build and key a new multi-row statement for every receipt)."""
-    return insert(ReceiptHead.__table__).values([
-        {"receipt_id": bindparam("receipt_id"), "tenant_id": bindparam("tenant_id"),
-         **{key: bindparam(f"{key}_{i}") for key in HeadShare._fields}} for i in range(n)])
+# RETURNING makes SQLAlchemy send a receipt's heads as one multi-row INSERT ("insertmanyvalues",
+# compiled once) rather than one statement per head.
+_INSERT_HEADS = insert(ReceiptHead.__table__).returning(ReceiptHead.__table__.c.line_no)
 
 
 @functools.cache
