@@ -119,10 +119,9 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
              for n, (bill, item) in enumerate(zip(bills, payment.bills))]
 
     instrument, bank_glcode = _store_instrument(session, tenant_id, payment, actor, digest)
+    _hold(session, plans)
     receipts = [_make_receipt(session, plan, payment, instrument, bank_glcode, actor, receipt_date)
                 for plan in plans]
-    session.connection().execute(_HOLD_BILLS, {"bills": [bill.id for bill in bills]})
-    _expire(session, Bill, [bill.id for bill in bills])
     audit.record(session, actor, "payment.collect", tenant_id=tenant_id, entity_type="instrument",
                  entity_id=str(instrument.id), after={
                      "type": instrument.instrument_type, "amount_paise": instrument.amount_paise,
@@ -567,10 +566,22 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
         connection = session.connection()
         connection.execute(_INSERT_HEADS, [{**share._asdict(), "receipt_id": receipt.id,
                                             "tenant_id": bill.tenant_id} for share in shares])
-        paid = {s.bill_account_id: s.cr_paise + s.dr_paise for s in shares if s.bill_account_id is not None}
-        if paid:
-            _advance_paid(session, paid)
     return receipt
+
+
+def _hold(session: Session, plans: Sequence[_Plan]) -> None:
+    """Advance the heads' paid amounts and the bills' live-receipt counts.
+
+    Done before numbering: the receipt and voucher series rows stay locked from
+    the first number drawn until commit, and every payment of the tenant queues
+    on them, so what needs no number is written before.
+    """
+    paid = {share.key: share.cr_paise + share.dr_paise for plan in plans for share in plan.split.shares}
+    if paid:
+        _advance_paid(session, paid)
+    bills = [plan.bill.id for plan in plans]
+    session.connection().execute(_HOLD_BILLS, {"bills": bills})
+    _expire(session, Bill, bills)
 
 
 # RETURNING makes SQLAlchemy send a receipt's heads as one multi-row INSERT ("insertmanyvalues",
