@@ -83,7 +83,8 @@ class ErrorCode(StrEnum):
     MINIMUM_ABOVE_TOTAL = "MINIMUM_ABOVE_TOTAL"
     """minimumAmount is greater than totalAmount."""
     MINIMUM_WITHOUT_PART_PAYMENT = "MINIMUM_WITHOUT_PART_PAYMENT"
-    """A minimumAmount between 0 and totalAmount (exclusive) while partPaymentAllowed is 0."""
+    """A minimumAmount between 0 and totalAmount (exclusive) while partPaymentAllowed is 0 (or
+    absent, for a service whose bills are not paid in part by default)."""
 
 
 @dataclass(frozen=True, slots=True)

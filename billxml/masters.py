@@ -18,6 +18,8 @@ class ServiceInfo:
 
     code: str
     active: bool = True
+    part_payment_default: bool = False
+    """Whether its bills may be paid in part when a document does not say (partPaymentAllowed)."""
 
 
 @dataclass(frozen=True, slots=True)

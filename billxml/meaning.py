@@ -9,7 +9,9 @@ Decisions:
 - totalAmount must equal sum(crAmount) - sum(drAmount): totals are checked, never trusted.
 - minimumAmount may not exceed totalAmount. When partPaymentAllowed is 0 the amount paid must
   equal the total, so a minimum says nothing unless it is 0 or equal to the total; any other
-  minimum contradicts the flag and is MINIMUM_WITHOUT_PART_PAYMENT.
+  minimum contradicts the flag and is MINIMUM_WITHOUT_PART_PAYMENT. When the flag is absent the
+  service's part payment default decides, so that check is a master rule then (without masters
+  it cannot be made).
 - Negative amounts and duplicate bills are refused by the XSD in a document; MODEL_RULES hold
   models built in code (not parsed) to the same standard, and run in `check_bill_collect`.
 """
@@ -87,12 +89,20 @@ def check_minimum(doc: BillCollect) -> Iterator[BillXmlError]:
                 f"minimumAmount {to_rupees(minimum)} is above totalAmount "
                 f"{to_rupees(bill.total_paise)} for bill {bill.ref_no}",
                 f"{place.path}/minimumAmount", "minimumAmount")
-        elif not doc.part_payment_allowed and 0 < minimum < bill.total_paise:
+    if doc.part_payment_allowed is False:
+        yield from _minimums_paid_in_full(doc, "partPaymentAllowed is 0")
+
+
+def _minimums_paid_in_full(doc: BillCollect, why: str) -> Iterator[BillXmlError]:
+    """A minimum between 0 and the total, on bills that can only be paid in full (`why`)."""
+    for place, bill in iter_bills(doc):
+        minimum = bill.minimum_paise
+        if minimum is not None and 0 < minimum < bill.total_paise:
             yield _error(
                 ErrorCode.MINIMUM_WITHOUT_PART_PAYMENT,
-                f"minimumAmount is {to_rupees(minimum)} but partPaymentAllowed is 0, so bill "
-                f"{bill.ref_no} can only be paid in full ({to_rupees(bill.total_paise)}); "
-                "send minimumAmount 0 or allow part payment",
+                f"minimumAmount is {to_rupees(minimum)} but {why}, so bill {bill.ref_no} can "
+                f"only be paid in full ({to_rupees(bill.total_paise)}); send minimumAmount 0 "
+                "or allow part payment",
                 f"{place.path}/minimumAmount", "minimumAmount")
 
 
@@ -156,6 +166,16 @@ _SEGMENTS: tuple[tuple[str, str, str, ErrorCode, str], ...] = (
 )
 
 
+def check_minimum_by_service(doc: BillCollect, masters: Masters) -> Iterator[BillXmlError]:
+    """check_minimum's part payment rule for a document that does not say: the service's."""
+    service = masters.service(doc.service_code)
+    if doc.part_payment_allowed is None and service is not None \
+            and not service.part_payment_default:
+        yield from _minimums_paid_in_full(
+            doc, f"partPaymentAllowed is not given and service {doc.service_code} does not "
+                 "allow part payment by default")
+
+
 def check_header_segments(doc: BillCollect, masters: Masters) -> Iterator[BillXmlError]:
     for attribute, element, method, code, what in _SEGMENTS:
         value: str | None = getattr(doc, attribute)
@@ -164,9 +184,15 @@ def check_header_segments(doc: BillCollect, masters: Masters) -> Iterator[BillXm
                          f"/{ROOT}/{element}", element)
 
 
+def _distinct(doc: BillCollect, attribute: str) -> set[str]:
+    """The distinct values of an account attribute over the whole document."""
+    return {getattr(account, attribute) for bill in doc.bills() for account in bill.accounts}
+
+
 def check_gl_codes(doc: BillCollect, masters: Masters) -> Iterator[BillXmlError]:
-    known = {code: masters.gl_account(code)
-             for code in {account.gl_code for _, account in iter_accounts(doc)}}
+    known = {code: masters.gl_account(code) for code in _distinct(doc, "gl_code")}
+    if all(head is not None and head.active and head.postable for head in known.values()):
+        return  # the usual case: no need to place the accounts one by one
     for place, account in iter_accounts(doc):
         head = known[account.gl_code]
         where = f"{place.path}/@glCode"
@@ -185,8 +211,9 @@ def check_gl_codes(doc: BillCollect, masters: Masters) -> Iterator[BillXmlError]
 
 
 def check_function_codes(doc: BillCollect, masters: Masters) -> Iterator[BillXmlError]:
-    known = {code: masters.has_function(code)
-             for code in {account.function_code for _, account in iter_accounts(doc)}}
+    known = {code: masters.has_function(code) for code in _distinct(doc, "function_code")}
+    if all(known.values()):
+        return
     for place, account in iter_accounts(doc):
         if not known[account.function_code]:
             yield _error(ErrorCode.FUNCTION_UNKNOWN,
@@ -198,7 +225,8 @@ MODEL_RULES: tuple[DocumentRule, ...] = (check_not_negative, check_unique_bills)
 """What the XSD already guarantees for a parsed document; needed for models built in code."""
 DOCUMENT_RULES: tuple[DocumentRule, ...] = (check_totals, check_minimum)
 MASTER_RULES: tuple[MasterRule, ...] = (
-    check_service, check_header_segments, check_gl_codes, check_function_codes,
+    check_service, check_minimum_by_service, check_header_segments, check_gl_codes,
+    check_function_codes,
 )
 
 

@@ -2,7 +2,8 @@
 
 Amounts are `int` paise (1 rupee = 100 paise), never floats; dates are `datetime.date`.
 Texts and codes hold the value the XSD sees (white space collapsed); an empty optional text is
-None. An absent flag is False. Tuples keep document order.
+None. An absent flag is False, except partPaymentAllowed: absent, it is None, and the service's
+part payment default decides. Tuples keep document order.
 """
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ class BillCollect:
     fund_source_code: str | None = None
     display_message: str | None = None
     paid_by: str | None = None
-    part_payment_allowed: bool = False
+    part_payment_allowed: bool | None = None
+    """partPaymentAllowed; None when the document does not say (the service's default holds)."""
     override_account_heads_allowed: bool = False
     callback_for_apportioning: bool = False
     collection_type: CollectionType | None = None

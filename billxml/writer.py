@@ -1,7 +1,7 @@
 """Write the model back out as Bill XML (UTF-8), in the element order of eGov's own samples.
 
 Amounts are written with two decimals, flags as 1/0, dates as dd/MM/yyyy; absent optional
-values are left out. The output is checked against the XSD before it is returned, so what
+values (and a part payment flag of None) are left out. The output is checked against the XSD before it is returned, so what
 leaves here is always valid Bill XML (a model that cannot be, e.g. with a negative amount,
 raises BillXmlInvalid). parse(write(model)) == model for every valid model.
 """
@@ -84,7 +84,8 @@ def to_element(doc: BillCollect) -> etree._Element:
     _child(root, "departmentCode", doc.department_code)
     _child(root, "displayMessage", doc.display_message)
     _child(root, "paidBy", doc.paid_by)
-    _child(root, "partPaymentAllowed", _flag(doc.part_payment_allowed))
+    _child(root, "partPaymentAllowed",
+           None if doc.part_payment_allowed is None else _flag(doc.part_payment_allowed))
     _child(root, "callbackForApportioning", _flag(doc.callback_for_apportioning))
     _child(root, "overrideAccountHeadsAllowed", _flag(doc.override_account_heads_allowed))
     _child(root, "collectionType",

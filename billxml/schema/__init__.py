@@ -1,7 +1,11 @@
 """The Bill XML schema (bill-collect.xsd), compiled once for each validator that uses it.
 
 Two validators read the same file:
-- lxml's `XMLSchema` (libxml2, in C) checks every document: the hot path;
+- lxml's `XMLSchema` (libxml2, in C) holds every document to it: the hot path. It is compiled
+  twice: whole (`lxml_schema`), and without the identity constraints (`structure_schema`),
+  which cost libxml2 as much as the rest of the XSD together; the hot path checks those few
+  constraints itself and asks the whole XSD only about a document that may break one (see
+  structure.check_structure);
 - the `xmlschema` library explains a document that failed, with structured errors. It reads a
   copy without the identity constraints (xs:key / xs:unique), whose failures `explain` restates
   itself with precise paths and lines.
@@ -27,6 +31,16 @@ def _read_xsd() -> etree._ElementTree:
     return etree.parse(str(XSD_PATH), parser)
 
 
+def _without_identity_constraints() -> etree._ElementTree:
+    """The XSD with its xs:key, xs:unique and xs:keyref left out."""
+    tree = _read_xsd()
+    for constraint in tree.iter(f"{_XS}key", f"{_XS}unique", f"{_XS}keyref"):
+        parent = constraint.getparent()
+        assert parent is not None
+        parent.remove(constraint)
+    return tree
+
+
 def lxml_schema() -> etree.XMLSchema:
     """The compiled XSD for this thread (lxml validators keep per-object error logs)."""
     schema: etree.XMLSchema | None = getattr(_local, "schema", None)
@@ -36,14 +50,19 @@ def lxml_schema() -> etree.XMLSchema:
     return schema
 
 
+def structure_schema() -> etree.XMLSchema:
+    """The compiled XSD without its identity constraints, for this thread."""
+    schema: etree.XMLSchema | None = getattr(_local, "structure", None)
+    if schema is None:
+        schema = etree.XMLSchema(_without_identity_constraints())
+        _local.structure = schema
+    return schema
+
+
 @cache
 def explainer_schema() -> xmlschema.XMLSchema10:
     """The XSD as the `xmlschema` library sees it, identity constraints left out."""
-    tree = _read_xsd()
-    for constraint in tree.iter(f"{_XS}key", f"{_XS}unique", f"{_XS}keyref"):
-        parent = constraint.getparent()
-        assert parent is not None
-        parent.remove(constraint)
     return xmlschema.XMLSchema10(
-        etree.tostring(tree, encoding="unicode"), base_url=str(XSD_PATH.parent), allow="none"
+        etree.tostring(_without_identity_constraints(), encoding="unicode"),
+        base_url=str(XSD_PATH.parent), allow="none"
     )

@@ -67,7 +67,8 @@ class TenantMasters:
     # billxml.Masters -------------------------------------------------------------------
     def service(self, code: str) -> ServiceInfo | None:
         service = self.services.get(code)
-        return None if service is None else ServiceInfo(code, service.active)
+        return None if service is None else ServiceInfo(code, service.active,
+                                                        service.part_payment_default)
 
     def gl_account(self, code: str) -> GlInfo | None:
         hit = self.accounts.get(code)

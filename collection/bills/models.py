@@ -81,7 +81,9 @@ class Bill(Base):
     description: Mapped[str | None] = mapped_column(Text)
     total_paise: Mapped[int] = mapped_column(BigInteger)
     minimum_paise: Mapped[int] = mapped_column(BigInteger, default=0)
-    part_payment_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: partPaymentAllowed as the document gave it; None when it did not say, and then the
+    #: service's ``part_payment_default`` holds (``reads`` shows the value in force).
+    part_payment_allowed: Mapped[bool | None] = mapped_column(Boolean)
     override_account_heads_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
     callback_for_apportioning: Mapped[bool] = mapped_column(Boolean, default=False)
     collection_type: Mapped[str | None] = mapped_column(String(1))

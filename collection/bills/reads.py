@@ -4,6 +4,9 @@ Paid and outstanding come from the heads' ``paid_paise`` (what live receipts
 collected on a credit head, or the rebate they applied on a debit head), so a
 bill's figures always agree with the sum of its heads: an applied rebate counts
 against what was paid, as it did against what was due.
+
+``part_payment_allowed`` is the rule in force: the bill's own partPaymentAllowed, or
+the service's part payment default when the document did not say.
 """
 from __future__ import annotations
 
@@ -29,22 +32,24 @@ class BillFilter(NamedTuple):
 
 
 def _listing(tenant_id: str) -> Select:
-    """Bill, its service code and what was paid against it, in one row per bill."""
+    """Bill, its service code, what was paid against it and whether it may be paid in part,
+    in one row per bill."""
     paid = (select(func.coalesce(func.sum(case((BillAccount.cr_paise > 0, BillAccount.paid_paise),
                                                else_=-BillAccount.paid_paise)), 0))
             .where(BillAccount.bill_id == Bill.id).scalar_subquery())
-    return (select(Bill, Service.code, paid)
+    part_payment = func.coalesce(Bill.part_payment_allowed, Service.part_payment_default)
+    return (select(Bill, Service.code, paid, part_payment)
             .join(Service, Service.id == Bill.service_id)
             .where(Bill.tenant_id == tenant_id))
 
 
-def bill_view(bill: Bill, service: str, paid: int) -> dict:
+def bill_view(bill: Bill, service: str, paid: int, part_payment: bool) -> dict:
     return {"id": bill.id, "service": service, "consumer_code": bill.consumer_code,
             "ref_no": bill.ref_no, "version": bill.version, "status": bill.status,
             "bill_date": bill.bill_date, "payee_name": bill.payee_name,
             "description": bill.description, "total": bill.total_paise,
             "minimum": bill.minimum_paise, "paid": paid, "outstanding": bill.total_paise - paid,
-            "part_payment_allowed": bill.part_payment_allowed, "document_id": bill.document_id,
+            "part_payment_allowed": bool(part_payment), "document_id": bill.document_id,
             "superseded_by_id": bill.superseded_by_id, "created_at": bill.created_at}
 
 
@@ -82,7 +87,7 @@ def get_bill(session: Session, tenant_id: str, bill_id: int) -> dict:
         .where(Bill.id == bill_id)).first()
     if row is None:
         raise NotFound(f"no bill {bill_id} in {tenant_id}", code="BILL_NOT_FOUND")
-    bill, service, paid, fund, department, functionary, fund_source = row
+    bill, service, paid, part_payment, fund, department, functionary, fund_source = row
     heads = session.execute(
         select(BillAccount, Function.code).join(Function, Function.id == BillAccount.function_id)
         .where(BillAccount.tenant_id == tenant_id, BillAccount.bill_id == bill.id)
@@ -91,7 +96,7 @@ def get_bill(session: Session, tenant_id: str, bill_id: int) -> dict:
                  "description": a.description, "purpose": a.purpose,
                  "is_actual_demand": a.is_actual_demand, "group_id": a.group_id,
                  "credit": a.cr_paise, "debit": a.dr_paise, **_head_figures(a)} for a, function in heads]
-    return {**bill_view(bill, service, paid), "fund": fund, "department": department,
+    return {**bill_view(bill, service, paid, part_payment), "fund": fund, "department": department,
             "functionary": functionary, "fund_source": fund_source,
             "payee_address": bill.payee_address, "payee_email": bill.payee_email,
             "paid_by": bill.paid_by, "display_message": bill.display_message,

@@ -81,7 +81,7 @@ def upgrade() -> None:
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('total_paise', sa.BigInteger(), nullable=False),
     sa.Column('minimum_paise', sa.BigInteger(), nullable=False),
-    sa.Column('part_payment_allowed', sa.Boolean(), nullable=False),
+    sa.Column('part_payment_allowed', sa.Boolean(), nullable=True),
     sa.Column('override_account_heads_allowed', sa.Boolean(), nullable=False),
     sa.Column('callback_for_apportioning', sa.Boolean(), nullable=False),
     sa.Column('collection_type', sa.String(length=1), nullable=True),

@@ -244,6 +244,24 @@ def test_one_bill_with_its_heads(api, system, reader):
     assert missing.status_code == 404 and missing.get_json()["errors"][0]["code"] == "BILL_NOT_FOUND"
 
 
+@pytest.mark.parametrize(("service", "flag", "in_force"), [
+    ("BPA", None, False), ("PT", None, True), ("PT", "0", False), ("BPA", "1", True)])
+def test_part_payment_shown_is_the_bills_own_or_else_its_services_default(api, system, reader, service,
+                                                                          flag, in_force):
+    stated = b"" if flag is None else f"<partPaymentAllowed>{flag}</partPaymentAllowed>".encode()
+    data = BPA_XML.replace(b"<serviceCode>BPA", f"<serviceCode>{service}".encode()).replace(
+        b"<partPaymentAllowed>0</partPaymentAllowed>", stated)
+    response = submit(api, system, data)
+    assert response.status_code == 201, response.get_json()
+    [bill] = response.get_json()["bills"]
+    assert bill["partPaymentAllowed"] is in_force
+    assert api.get(f"{BILLS}/{bill['id']}", reader).get_json()["partPaymentAllowed"] is in_force
+    [listed] = api.get(BILLS, reader).get_json()["items"]
+    assert listed["partPaymentAllowed"] is in_force
+    with unit_of_work(api.factory) as session:
+        assert session.get(Bill, bill["id"]).part_payment_allowed is (None if flag is None else flag == "1")
+
+
 def test_another_ulbs_bill_is_not_found(api, two_ulbs):
     api.user("jal-cashier", ["CASHIER"], tenant=OTHER)
     token = api.login("jal-cashier", OTHER)

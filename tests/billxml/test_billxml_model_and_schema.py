@@ -120,6 +120,35 @@ def test_minimum_equal_to_total_is_fine_without_part_payment() -> None:
     assert validate(data) == []
 
 
+@pytest.mark.parametrize(("element", "stated"), [
+    ("", None), ("<partPaymentAllowed>0</partPaymentAllowed>", False),
+    ("<partPaymentAllowed> 1 </partPaymentAllowed>", True)])
+def test_part_payment_absent_is_none_not_no(element: str, stated: bool | None) -> None:
+    data = BASE_XML.replace("<partPaymentAllowed>1</partPaymentAllowed>", element).replace(
+        "<minimumAmount>100.0", "<minimumAmount>0").encode()
+    model = parse_bill_xml(data)
+    assert model.part_payment_allowed is stated
+    written = write_bill_xml(model)
+    assert (b"<partPaymentAllowed>" in written) is (stated is not None)
+    assert parse_bill_xml(written) == model
+
+
+def test_without_the_flag_the_services_default_decides_whether_a_minimum_makes_sense() -> None:
+    data = BASE_XML.replace("<partPaymentAllowed>1</partPaymentAllowed>", "").encode()
+    model = parse_bill_xml(data)  # without masters the service is not known: no complaint
+    assert model.part_payment_allowed is None and model.bills()[0].minimum_paise == 10000
+    in_full = masters_for(model)
+    assert in_full.services["PT"].part_payment_default is False  # plain codes: paid in full
+    in_part = replace(in_full, services={"PT": ServiceInfo("PT", part_payment_default=True)})
+    assert validate(data, in_part) == []
+    [error] = validate(data, in_full)
+    assert (error.code, error.path, error.line) == (
+        ErrorCode.MINIMUM_WITHOUT_PART_PAYMENT,
+        "/bill-collect/payees/payee[1]/bills/bill[1]/minimumAmount",
+        BASE_XML.count("\n", 0, BASE_XML.index("<minimumAmount>100.0")) + 1)
+    assert "service PT does not allow part payment by default" in error.message
+
+
 def test_masters_are_asked_once_per_distinct_code() -> None:
     model = _model()
 

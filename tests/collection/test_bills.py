@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from billxml import parse_bill_xml
+from collection.bills import reads
 from collection.bills.intake import BillXmlRejected, bill_digest, submit_bill_xml
 from collection.bills.models import Bill, BillAccount, BillDocument
 from ledger.errors import Conflict
@@ -31,18 +32,20 @@ def _count(session, model) -> int:
 
 
 def _bill(ref: str = "531", consumer: str = "01365-2019-HY", amounts=("1000.0", "598", "5"), total="1603",
-          service: str = "BPA", glcode: str = "1401202") -> bytes:
+          service: str = "BPA", glcode: str = "1401202", part_payment: str | None = "0",
+          minimum: str = "0") -> bytes:
     accounts = "".join(
         f'<account glCode="{glcode}" order="{n}" description="Head {n}" isActualDemand="1" purpose="OTHERS">'
         f"<crAmount>{a}</crAmount><drAmount>0</drAmount><functionCode>5100</functionCode></account>"
         for n, a in enumerate(amounts, start=1))
     return (f"<bill-collect><serviceCode>{service}</serviceCode><fundCode>01</fundCode>"
             "<functionaryCode>1</functionaryCode><fundSourceCode>01</fundSourceCode>"
-            "<departmentCode>REV</departmentCode><partPaymentAllowed>0</partPaymentAllowed>"
-            "<collectionModeNotAllowed>bankchallan</collectionModeNotAllowed>"
+            "<departmentCode>REV</departmentCode>"
+            + ("" if part_payment is None else f"<partPaymentAllowed>{part_payment}</partPaymentAllowed>")
+            + "<collectionModeNotAllowed>bankchallan</collectionModeNotAllowed>"
             "<payees><payee><payeeName>ramana</payeeName><payeeAddress>knjbh</payeeAddress><bills>"
             f'<bill refNo="{ref}" billDate="05/07/2019" consumerCode="{consumer}">'
-            f"<totalAmount>{total}</totalAmount><minimumAmount>0</minimumAmount>"
+            f"<totalAmount>{total}</totalAmount><minimumAmount>{minimum}</minimumAmount>"
             f"<accounts>{accounts}</accounts></bill></bills></payee></payees></bill-collect>").encode()
 
 
@@ -89,6 +92,43 @@ def test_a_changed_bill_supersedes_the_old_version(session, tenant):
     session.refresh(old)
     assert (old.status, old.superseded_by_id) == ("superseded", new.bill.id)
     assert _count(session, Bill) == 2
+
+
+@pytest.mark.parametrize(("service", "flag", "stored", "in_force"), [
+    ("BPA", None, None, False),  # BPA bills are paid in full unless they say otherwise
+    ("PT", None, None, True),    # PT bills may be paid in part unless they say otherwise
+    ("PT", "0", False, False),
+    ("BPA", "1", True, True),
+])
+def test_part_payment_is_the_bills_own_or_else_its_services_default(session, tenant, service, flag, stored,
+                                                                     in_force):
+    bill_id = submit_bill_xml(session, tenant, _bill(service=service, part_payment=flag)).bills[0].bill.id
+    session.commit()
+    session.expire_all()
+    assert session.get(Bill, bill_id).part_payment_allowed is stored
+    assert reads.get_bill(session, tenant, bill_id)["part_payment_allowed"] is in_force
+    assert reads.bills_by_id(session, tenant, [bill_id])[0]["part_payment_allowed"] is in_force
+    [listed] = reads.search_bills(session, tenant, reads.BillFilter(service=service), 10, 0).items
+    assert listed["part_payment_allowed"] is in_force
+
+
+def test_saying_nothing_about_part_payment_is_another_version_than_saying_no(session, tenant):
+    assert submit_bill_xml(session, tenant, _bill(part_payment=None)).bills[0].outcome == "created"
+    session.commit()
+    again = submit_bill_xml(session, tenant, _bill(part_payment="0")).bills[0]
+    assert (again.outcome, again.bill.version, again.bill.part_payment_allowed) == ("superseded", 2, False)
+
+
+def test_a_minimum_needs_part_payment_from_the_bill_or_its_service(session, tenant):
+    """A minimum between 0 and the total says nothing for a bill that can only be paid in full."""
+    for service, flag in (("BPA", None), ("PT", "0")):
+        with pytest.raises(BillXmlRejected) as exc:
+            submit_bill_xml(session, tenant, _bill(service=service, part_payment=flag, minimum="500"))
+        assert [d["code"] for d in exc.value.details] == ["MINIMUM_WITHOUT_PART_PAYMENT"]
+        session.rollback()
+    for service, flag in (("PT", None), ("BPA", "1")):
+        bill = submit_bill_xml(session, tenant, _bill(service=service, part_payment=flag, minimum="500")).bills[0]
+        assert bill.bill.minimum_paise == 50000
 
 
 def test_a_bill_with_a_live_receipt_is_locked(session, tenant):

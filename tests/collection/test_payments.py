@@ -273,3 +273,17 @@ def test_a_retry_the_next_day_still_replays(session, tenant, bills):
     again = collect(session, tenant, cash((PT_2, 1000000), key="pos-9-1"), CASHIER, today=DAY + dt.timedelta(days=1))
     assert again.replayed and again.receipts[0].number == first.receipts[0].number
     assert again.receipts[0].receipt_date == DAY
+
+
+def test_a_bill_silent_on_part_payment_follows_its_service(session, tenant, bills):
+    """PT allows part payment by default and BPA does not; the bills say nothing of it."""
+    for name, flag in (("property-tax-ward-7.xml", b"<partPaymentAllowed>1</partPaymentAllowed>"),
+                       ("bpa-permit-fees.xml", b"<partPaymentAllowed>0</partPaymentAllowed>")):
+        document = (ROOT_BILLS / name).read_bytes().replace(flag, b"")
+        document = document.replace(b"/2026-27/0", b"/2026-27/9")
+        submit_bill_xml(session, tenant, document)
+    session.commit()
+    [receipt] = pay(session, tenant, cash(("PT/2026-27/988812", 200000))).receipts
+    assert (receipt.amount_paise, receipt.status) == (200000, "APPROVED")
+    error = refused(session, tenant, cash(("BPA/2026-27/9412", 1000000)))
+    assert error.code == "PART_PAYMENT_NOT_ALLOWED"
