@@ -5,7 +5,8 @@
 
 Posts N vouchers of 2–6 lines, one transaction each, through ``vouchers.post``
 (the real path: code resolution, series lock, lines, header with its checking
-trigger, kept balances, hash chain) from 1 client and from 4 client processes,
+trigger, kept balances, hash chain) on one Core connection per client (``--session``:
+an ORM session per voucher, as an HTTP request) from 1 client and from 4 client processes,
 and prints vouchers/s with the ratio to pgbench's TPC-B-like TPS for the same
 number of clients. Then it times the trial balance of a month holding 10,000
 lines and of one holding 1,000,000 lines (same chart, days and series).
@@ -18,10 +19,12 @@ import datetime as dt
 import multiprocessing as mp
 import os
 import random
+import resource
 import statistics
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -55,33 +58,89 @@ def random_lines(rng: random.Random, n_lines: int) -> list[LineDraft]:
             + [LineDraft(rng.choice(CREDIT_HEADS), *seg, credit=c) for c in credits])
 
 
-def _post_many(url: str, tenant: str, vtype: str, count: int, seed: int, lines_range=(2, 6)) -> None:
-    engine = make_engine(url)
-    factory = session_factory(engine)
+class Run(NamedTuple):
+    """One client's postings: when they started and ended (``time.monotonic``, shared by
+    the processes), and the CPU time they cost the client and its server backend."""
+
+    start: float
+    end: float
+    client_cpu: float
+    backend_cpu: float | None  # None when the server's /proc is not readable (not local)
+
+
+def _post_many(url: str, tenant: str, vtype: str, count: int, seed: int, lines_range=(2, 6),
+               draw_first: bool = True, via_session: bool = False) -> Run:
+    """Post ``count`` vouchers, one transaction each, through ``vouchers.post``.
+
+    On one Core connection (a posting worker's loop), or with ``via_session`` in an
+    ORM session per voucher (``unit_of_work``, as an HTTP request does). The vouchers
+    are drawn before the clock starts (unless ``draw_first`` is false, for bulk loads),
+    so that the figures are rasid's, not the random generator's.
+    """
     rng = random.Random(seed)
-    for _ in range(count):
-        lines = random_lines(rng, rng.randint(*lines_range))
-        with unit_of_work(factory) as session:
-            vouchers.post(session, tenant, vtype, rng.choice(MONTH), lines)
+    drafts = ((random_lines(rng, rng.randint(*lines_range)), rng.choice(MONTH)) for _ in range(count))
+    if draw_first:
+        drafts = list(drafts)
+    engine = make_engine(url)
+    with engine.connect() as connection:  # the pool's one connection, opened before the clock
+        backend = connection.connection.driver_connection.info.backend_pid
+        client, server, start = _cpu(), _backend_cpu(backend), time.monotonic()
+        if via_session:
+            connection.close()  # back to the pool, where each session finds it again
+            factory = session_factory(engine)
+            for lines, day in drafts:
+                with unit_of_work(factory) as session:
+                    vouchers.post(session, tenant, vtype, day, lines)
+        else:
+            for lines, day in drafts:
+                with connection.begin():
+                    vouchers.post(connection, tenant, vtype, day, lines)
+        end, client, server = time.monotonic(), _cpu() - client, _backend_cpu(backend, server)
     engine.dispose()
+    return Run(start, end, client, server)
 
 
-def posting_rate(url: str, clients: int, total: int, types: list[str], tenant: str = TENANT) -> float:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_cpu(pid: int, since: float | None = 0.0) -> float | None:
+    """CPU seconds of server backend ``pid`` (``/proc/<pid>/schedstat``), when it runs here."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            seconds = int(stat.read().split()[0]) / 1e9
+    except OSError:
+        return None
+    return None if since is None else seconds - since
+
+
+def posting_rate(url: str, clients: int, total: int, types: list[str], tenant: str = TENANT,
+                 via_session: bool = False) -> tuple[float, list[Run]]:
+    """Vouchers per second from ``clients`` processes (first start to last end), and their runs."""
     per = total // clients
-    args = [(url, tenant, types[i % len(types)], per, 1000 + i) for i in range(clients)]
-    start = time.perf_counter()
+    args = [(url, tenant, types[i % len(types)], per, 1000 + i, (2, 6), True, via_session)
+            for i in range(clients)]
     if clients == 1:
-        _post_many(*args[0])
+        runs = [_post_many(*args[0])]
     else:
         with mp.get_context("fork").Pool(clients) as pool:
-            pool.starmap(_post_many, args)
-    return per * clients / (time.perf_counter() - start)
+            runs = pool.starmap(_post_many, args)
+    return per * clients / (max(r.end for r in runs) - min(r.start for r in runs)), runs
+
+
+def cpu_per_posting(runs: list[Run], count: int) -> str:
+    client = sum(r.client_cpu for r in runs) / count * 1000
+    if any(r.backend_cpu is None for r in runs):
+        return f"client CPU {client:.2f} ms/voucher"
+    backend = sum(r.backend_cpu for r in runs) / count * 1000
+    return f"client CPU {client:.2f} + backend CPU {backend:.2f} ms/voucher"
 
 
 def load_lines(url: str, tenant: str, total_lines: int, per_voucher: int) -> None:
     """Fill a tenant with ``total_lines`` lines in vouchers of ``per_voucher`` lines (2 processes)."""
     count = max(1, total_lines // per_voucher)
-    args = [(url, tenant, vtype, count // 2, seed, (per_voucher, per_voucher))
+    args = [(url, tenant, vtype, count // 2, seed, (per_voucher, per_voucher), False)
             for vtype, seed in (("RECEIPT", 7), ("JOURNAL", 8))]
     with mp.get_context("fork").Pool(2) as pool:
         pool.starmap(_post_many, args)
@@ -117,6 +176,8 @@ def main() -> None:
     parser.add_argument("--pgbench-seconds", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="2,000 vouchers, 100k lines, 5 s pgbench")
     parser.add_argument("--tb-only", action="store_true", help="only the trial balance measurement")
+    parser.add_argument("--session", action="store_true",
+                        help="post in an ORM session per voucher (unit_of_work) instead of on a Core connection")
     args = parser.parse_args()
     if args.quick:
         args.vouchers, args.tb_large, args.pgbench_seconds = 2_000, 100_000, 5
@@ -130,17 +191,19 @@ def main() -> None:
         clone_tenant(session, "bench.tb_large")
     engine.dispose()
 
-    print(f"PostgreSQL at {url.rsplit('@', 1)[-1]}; {args.vouchers:,} vouchers of 2–6 lines per run; "
+    print(f"PostgreSQL at {url.rsplit('@', 1)[-1]}; {args.vouchers:,} vouchers of 2–6 lines per run, "
+          f"{'an ORM session per voucher' if args.session else 'one Core connection per client'}; "
           f"load average {_load()}")
     results = {}
     for clients, types, label in [] if args.tb_only else [(1, ["RECEIPT"], "1 client, 1 series"),
                                   (4, ["RECEIPT", "JOURNAL", "CONTRA", "PAYMENT"], "4 clients, 4 series"),
                                   (4, ["RECEIPT"], "4 clients, 1 series")]:
         base = pgbench_tps(clients, args.pgbench_seconds)
-        rate = posting_rate(url, clients, args.vouchers, types)
+        rate, runs = posting_rate(url, clients, args.vouchers, types, via_session=args.session)
         results[label] = (rate, base)
         print(f"  {label:<22} {rate:8.0f} vouchers/s   pgbench -c {clients}: {base:7.0f} tps   "
-              f"ratio {rate / base:.2f}")
+              f"ratio {rate / base:.2f}   ({cpu_per_posting(runs, args.vouchers // clients * clients)}, "
+              f"load {_load()})")
 
     print(f"trial balance (a month, kept balances): loading {args.tb_small:,} and {args.tb_large:,} lines ...")
     load_lines(url, "bench.tb_small", args.tb_small, 10)

@@ -30,7 +30,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import Connection, bindparam, literal, select, union_all
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -99,22 +99,23 @@ class Numbering(NamedTuple):
     voucher of a type in a financial year); the series keeps that format.
     """
 
-    format_for_new_series: Callable[[Session], str]
+    format_for_new_series: Callable[[Connection], str]
     render: Callable[[str, SeriesSlot], str]
 
 _DB_CODE = re.compile(r"\b(LEDGER_[A-Z_]+|MASTER_[A-Z_]+)\b")
 
 
-def post(session: Session, draft: VoucherDraft, numbering: Numbering) -> PostedVoucher:
-    """Post ``draft`` in the session's transaction and return the posted voucher.
+def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) -> PostedVoucher:
+    """Post ``draft`` in the transaction of ``db`` and return the posted voucher.
 
-    On any error nothing of the voucher is left in the database; the caller's
-    transaction must then be rolled back (PostgreSQL aborts it anyway).
+    ``db`` is an ORM session (what services hold) or a Core connection (a
+    posting loop that needs no ORM: no session to open, flush and close per
+    voucher). On any error nothing of the voucher is left in the database; the
+    caller's transaction must then be rolled back (PostgreSQL aborts it anyway).
     """
     check_lines(draft.lines)
     digest = request_digest(draft)
-    session.flush()  # the caller's pending ORM changes go first, as with any query
-    connection = session.connection()
+    connection = transaction_connection(db)
     sql = _statements(connection.dialect)
     cursor = sql.cursor(connection.connection.driver_connection)
     lines = draft.lines
@@ -123,7 +124,7 @@ def post(session: Session, draft: VoucherDraft, numbering: Numbering) -> PostedV
     except sql.dbapi.Error as exc:
         raise translate_db_error(exc) from exc
     if not rows:  # no period contains the date, or the series has no voucher yet this year
-        return _post_first_of_series(session, draft, numbering)
+        return _post_first_of_series(connection, draft, numbering)
     (period_id, status, fy_code, series_id, last_seq, last_hash, number_format, voucher_id,
      earlier_id, earlier_digest, earlier_number, earlier_type, earlier_date, earlier_total,
      earlier_hash) = rows[0][:15]
@@ -162,25 +163,25 @@ def _insert(cursor, sql: _Statements, draft: VoucherDraft, numbering: Numbering,
                          draft.voucher_date, total, hash_)
 
 
-def _post_first_of_series(session: Session, draft: VoucherDraft, numbering: Numbering) -> PostedVoucher:
+def _post_first_of_series(connection: Connection, draft: VoucherDraft,
+                          numbering: Numbering) -> PostedVoucher:
     """The rare path: replay check and precise errors first, then start the series and post."""
     if draft.idempotency_key:
-        earlier = _by_idempotency_key(session, draft.tenant_id, draft.idempotency_key)
+        earlier = _by_idempotency_key(connection, draft.tenant_id, draft.idempotency_key)
         if earlier is not None:
             if earlier.request_digest != request_digest(draft):
                 raise Conflict(f"idempotency key {draft.idempotency_key!r} was already used for a "
                                f"different voucher ({earlier.number})", code="IDEMPOTENCY_KEY_REUSED")
             return _posted(earlier, replayed=True)
-    resolve_lines(session, draft.tenant_id, draft.lines)
-    connection = session.connection()
+    resolve_lines(connection, draft.tenant_id, draft.lines)
     params = {"tenant": draft.tenant_id, "day": draft.voucher_date}
     period = connection.execute(_PERIOD, params).first()
     if period is None:
         raise LedgerError(f"no financial period of {draft.tenant_id} contains {draft.voucher_date}",
                           code="LEDGER_NO_PERIOD", field="voucher_date")
-    _create_series(session, draft.tenant_id, draft.voucher_type, period.financial_year_id,
-                   numbering.format_for_new_series(session))
-    return post(session, draft, numbering)
+    _create_series(connection, draft.tenant_id, draft.voucher_type, period.financial_year_id,
+                   numbering.format_for_new_series(connection))
+    return post(connection, draft, numbering)
 
 
 def _resolved(tenant_id: str, n: int, line: LineDraft, found: dict) -> tuple[int, ...]:
@@ -428,13 +429,13 @@ def _resolve_statement():
 _RESOLVE = _resolve_statement()
 
 
-def resolve_lines(session: Session, tenant_id: str, lines: Sequence[LineDraft]) -> list[dict]:
+def resolve_lines(db: Session | Connection, tenant_id: str, lines: Sequence[LineDraft]) -> list[dict]:
     """Map each line's codes to ids in one query; refuse unknown or unusable masters."""
     params: dict = {"tenant": tenant_id, "gl": sorted({line.glcode for line in lines})}
     for name, _model in SEGMENTS:
         params[name] = sorted({getattr(line, name) for line in lines})
     found = {(kind, code): (id_, active, postable)
-             for kind, code, id_, active, postable in session.connection().execute(_RESOLVE, params)}
+             for kind, code, id_, active, postable in transaction_connection(db).execute(_RESOLVE, params)}
 
     resolved: list[dict] = []
     for n, line in enumerate(lines, start=1):
@@ -462,24 +463,45 @@ _PERIOD_OF_DATE = (Period.tenant_id == bindparam("tenant"), Period.start_date <=
 _PERIOD = select(Period.id, Period.status, Period.financial_year_id).where(*_PERIOD_OF_DATE)
 
 
-def _create_series(session: Session, tenant_id: str, voucher_type: str, fy_id: int,
+def _create_series(connection: Connection, tenant_id: str, voucher_type: str, fy_id: int,
                    number_format: str) -> None:
     values = {"tenant_id": tenant_id, "voucher_type": voucher_type, "financial_year_id": fy_id,
               "last_seq": 0, "last_hash": "", "number_format": number_format}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
+    if connection.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    session.execute(dialect_insert(VoucherSeries).values(values).on_conflict_do_nothing())
+    connection.execute(dialect_insert(VoucherSeries).values(values).on_conflict_do_nothing())
 
 
-def _by_idempotency_key(session: Session, tenant_id: str, key: str) -> Voucher | None:
-    return session.scalars(select(Voucher).where(Voucher.tenant_id == tenant_id,
-                                                 Voucher.idempotency_key == key)).first()
+_BY_IDEMPOTENCY_KEY = select(
+    Voucher.id, Voucher.tenant_id, Voucher.voucher_type, Voucher.number, Voucher.voucher_date,
+    Voucher.total, Voucher.hash, Voucher.request_digest,
+).where(Voucher.tenant_id == bindparam("tenant"), Voucher.idempotency_key == bindparam("key"))
 
 
-def _posted(v: Voucher, *, replayed: bool = False) -> PostedVoucher:
+def _by_idempotency_key(connection: Connection, tenant_id: str, key: str):
+    """The earlier voucher posted with ``key`` (a row with Voucher's attributes), or None."""
+    return connection.execute(_BY_IDEMPOTENCY_KEY, {"tenant": tenant_id, "key": key}).first()
+
+
+def transaction_connection(db: Session | Connection) -> Connection:
+    """The Core connection to post on, in a transaction that SQLAlchemy knows about.
+
+    A session's pending ORM changes are flushed first, as with any query. A Core
+    connection outside a transaction begins one (SQLAlchemy's autobegin does the
+    same on execute; the posting itself runs on the driver's connection, so it
+    must be begun here); the caller commits it.
+    """
+    if isinstance(db, Session):
+        db.flush()
+        return db.connection()
+    if not db.in_transaction():
+        db.begin()
+    return db
+
+
+def _posted(v, *, replayed: bool = False) -> PostedVoucher:
     return PostedVoucher(v.id, v.tenant_id, v.voucher_type, v.number, v.voucher_date, v.total,
                          v.hash, replayed)
 

@@ -16,7 +16,10 @@ all lines and refuses the voucher unless
   last hash (8);
 
 and in the same transaction it adds the lines to the kept daily balances (7)
-and advances the series. Lines and headers refuse UPDATE and DELETE (3); a line
+and advances the series. The header's tenant, series and period are therefore
+not foreign keys (three referential checks and row locks per posting): the
+trigger finds them or refuses, and neither series nor a period with postings
+can be deleted. Lines and headers refuse UPDATE and DELETE (3); a line
 cannot be added to a header that already exists (3). CHECK constraints on the
 table keep each line one-sided (2). Idempotency (6) is a unique key.
 
@@ -26,7 +29,10 @@ masters) both checks them and upserts the kept balances, and one UPDATE of the
 series row – the row the posting already holds locked – checks the period and
 the number and advances the series. Guards that do not need each row
 (lines added to a posted voucher, direct writes to kept balances) fire once per
-statement. On SQLite the same checks are plain trigger statements.
+statement; the guards of the kept balances and of the series row let the
+voucher trigger's own writes through by a ``WHEN (pg_trigger_depth() < 1)``
+clause, so no guard function runs per posting. On SQLite the same checks are
+plain trigger statements.
 """
 from __future__ import annotations
 
@@ -116,6 +122,14 @@ _KEEP_BALANCES = f"""
                   credit = ledger_balances.credit + excluded.credit
 """
 
+# A voucher names its period without a foreign key (the insert trigger checks it),
+# so a period that vouchers name is never deleted; found by the vouchers' date index.
+_PERIOD_USED = """
+    SELECT 1 FROM vouchers
+     WHERE voucher_date BETWEEN OLD.start_date AND OLD.end_date AND tenant_id = OLD.tenant_id
+       AND period_id = OLD.id
+"""
+
 # Masters whose identity a posting relies on: their code (and an account's type)
 # cannot change once a line uses them. Only accounts have an index on the lines
 # (GL statements need it); a segment's guard scans the tenant's lines, which
@@ -146,6 +160,7 @@ TRIGGERS: list[tuple[str, str]] = [
     ("ledger_series_no_delete", "voucher_series"),
     ("ledger_balances_guard", "ledger_balances"),
     ("ledger_periods_guard", "periods"),
+    ("ledger_periods_delete_guard", "periods"),
 ] + [(f"master_{table}_recode_guard", table) for table, _, _ in _RECODE_GUARDS] + [
     (f"master_{table}_delete_guard", table) for table, _, _ in _RECODE_GUARDS]
 
@@ -296,26 +311,35 @@ POSTGRESQL_TRIGGERS: list[str] = [
     """,
     "CREATE TRIGGER ledger_series_guard_insert BEFORE INSERT ON voucher_series "
     "FOR EACH ROW EXECUTE FUNCTION ledger_series_guard()",
+    # The voucher trigger's own advance (depth 1) is checked by that UPDATE's conditions
+    # (next number, hash link, open period), so the guard runs only for other writes.
     "CREATE TRIGGER ledger_series_guard_update BEFORE UPDATE ON voucher_series "
-    "FOR EACH ROW EXECUTE FUNCTION ledger_series_guard()",
+    "FOR EACH ROW WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION ledger_series_guard()",
     "CREATE TRIGGER ledger_series_no_delete BEFORE DELETE ON voucher_series "
     "FOR EACH ROW EXECUTE FUNCTION ledger_series_guard()",
-    # Kept balances change only from inside the voucher trigger (depth 2), never directly.
+    # Kept balances change only from inside the voucher trigger, never directly: the
+    # WHEN clause (evaluated before the guard runs, so no function call per posting)
+    # lets through only statements issued by a trigger.
     """
     CREATE FUNCTION ledger_balances_guard() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF pg_trigger_depth() < 2 THEN
-            RAISE EXCEPTION 'LEDGER_APPEND_ONLY: kept balances change only by posting vouchers'
-                USING ERRCODE = 'integrity_constraint_violation';
-        END IF;
-        RETURN NULL;
+        RAISE EXCEPTION 'LEDGER_APPEND_ONLY: kept balances change only by posting vouchers'
+            USING ERRCODE = 'integrity_constraint_violation';
     END $$
     """,
     "CREATE TRIGGER ledger_balances_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE "
-    "ON ledger_balances FOR EACH STATEMENT EXECUTE FUNCTION ledger_balances_guard()",
-    """
+    "ON ledger_balances FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) "
+    "EXECUTE FUNCTION ledger_balances_guard()",
+    f"""
     CREATE FUNCTION ledger_periods_guard() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF TG_OP = 'DELETE' THEN
+            IF EXISTS ({_PERIOD_USED}) THEN
+                RAISE EXCEPTION 'MASTER_IN_USE: period % has postings; it cannot be deleted', OLD.code
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN OLD;
+        END IF;
         IF NEW.start_date <> OLD.start_date OR NEW.end_date <> OLD.end_date
            OR NEW.tenant_id <> OLD.tenant_id OR NEW.financial_year_id <> OLD.financial_year_id
            OR NEW.code <> OLD.code THEN
@@ -326,6 +350,8 @@ POSTGRESQL_TRIGGERS: list[str] = [
     END $$
     """,
     "CREATE TRIGGER ledger_periods_guard BEFORE UPDATE ON periods "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_periods_guard()",
+    "CREATE TRIGGER ledger_periods_delete_guard BEFORE DELETE ON periods "
     "FOR EACH ROW EXECUTE FUNCTION ledger_periods_guard()",
 ]
 for _table, _column, _changed in _RECODE_GUARDS:
@@ -443,6 +469,11 @@ SQLITE_TRIGGERS: list[str] = [
       OR NEW.tenant_id <> OLD.tenant_id OR NEW.financial_year_id <> OLD.financial_year_id
       OR NEW.code <> OLD.code
     BEGIN SELECT RAISE(ABORT, 'MASTER_IN_USE: a period''s dates never change; only its status does'); END
+    """,
+    f"""
+    CREATE TRIGGER ledger_periods_delete_guard BEFORE DELETE ON periods FOR EACH ROW
+    WHEN EXISTS ({_PERIOD_USED})
+    BEGIN SELECT RAISE(ABORT, 'MASTER_IN_USE: a period with postings cannot be deleted'); END
     """,
 ]
 for _table, _column, _changed in _RECODE_GUARDS:

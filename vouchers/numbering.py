@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import string
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, select
 
 from ledger.errors import ValidationError
 from ledger.journal import Numbering, SeriesSlot
@@ -55,8 +54,8 @@ def render(fmt: str, slot: SeriesSlot) -> str:
 def numbering(tenant_id: str, voucher_type: str) -> Numbering:
     """Numbering of one tenant's voucher type: its configured format (or the default)."""
 
-    def format_for_new_series(session: Session) -> str:
-        return session.connection().execute(_FORMAT_OF, {"tenant": tenant_id, "type": voucher_type}
-                                            ).scalar() or DEFAULT_FORMAT
+    def format_for_new_series(connection: Connection) -> str:
+        return connection.execute(_FORMAT_OF, {"tenant": tenant_id, "type": voucher_type}
+                                  ).scalar() or DEFAULT_FORMAT
 
     return Numbering(format_for_new_series, render)

@@ -190,3 +190,26 @@ def test_a_changed_number_format_applies_from_the_next_financial_year(session, t
         == "RV/2026-27/000002"
     assert vouchers.post(session, tenant, "RECEIPT", dt.date(2027, 4, 1), cash_receipt(100)).number \
         == "AMR/RCPT/2027-28/00001"
+
+
+def test_posting_on_a_core_connection_is_the_same_posting(engine, factory, tenant):
+    """A posting loop may post on a Core connection (no ORM session): same numbers, checks, replays."""
+    from ledger.check import check_ledger
+
+    with engine.connect() as connection:
+        with connection.begin():  # the first of the series takes the slow path
+            first = vouchers.post(connection, tenant, "RECEIPT", DAY, cash_receipt(100_00),
+                                  idempotency_key="core-1")
+        second = vouchers.post(connection, tenant, "RECEIPT", DAY, cash_receipt(250_00))  # autobegins
+        connection.commit()
+        with connection.begin():
+            replay = vouchers.post(connection, tenant, "RECEIPT", DAY, cash_receipt(100_00),
+                                   idempotency_key="core-1")
+        with pytest.raises(LedgerError) as refused, connection.begin():
+            vouchers.post(connection, tenant, "RECEIPT", DAY, [line("4501001", dr=1_00), line("9999999", cr=1_00)])
+        assert refused.value.code == "LEDGER_UNKNOWN_GL"
+    assert [first.number, second.number] == ["RV/2026-27/000001", "RV/2026-27/000002"]
+    assert replay.replayed and replay.number == first.number and replay.id == first.id
+    with factory() as session:
+        assert balance(session, tenant, "4501001", DAY) == 350_00
+        assert check_ledger(session) == []

@@ -201,6 +201,40 @@ def test_used_masters_cannot_be_recoded(engine, tenant, posted):
                           "AND glcode = '1100102'"), {"t": tenant})
 
 
+def test_forged_voucher_naming_a_foreign_series_or_period_is_refused(engine, factory, tenant, posted):
+    """Header references are checked by the insert trigger, not by foreign keys."""
+    from collection.masters import load_masters, parse_masters
+
+    with factory() as session:  # a second ULB with its own year, periods and series
+        load_masters(session, parse_masters({"tenants": [{"code": "pb", "name": "Punjab"}, {
+            "code": "pb.jalandhar", "name": "MC Jalandhar", "parent": "pb",
+            "financial_years": ["2026-27"]}]}))
+        session.commit()
+    with engine.connect() as conn:
+        foreign_period = conn.execute(text("SELECT id FROM periods WHERE tenant_id = 'pb.jalandhar' "
+                                           "AND code = '2026-11'")).scalar_one()
+    with engine.connect() as conn:
+        ids = _ids(conn, tenant)
+    params = {**ids, "t": tenant, "d": DAY, "seq": ids["last_seq"] + 1, "prev": ids["last_hash"]}
+    lines = (f"INSERT INTO voucher_lines ({LINE_COLUMNS}) VALUES "
+             "(:next_id, :t, 1, :d, :cash, :fund, :fn, :fy, :dept, :fs, 500, 0, :next_id), "
+             "(:next_id, :t, 2, :d, :income, :fund, :fn, :fy, :dept, :fs, 0, 500, NULL);\n")
+    header = ("INSERT INTO vouchers (id, tenant_id, voucher_type, series_id, seq, number, voucher_date, "
+              "period_id, request_digest, total, line_count, prev_hash, hash, created_at) VALUES "
+              "(:next_id, :t, 'RECEIPT', {series}, :seq, 'FORGED/3', :d, {period}, 'x', 500, 2, :prev, "
+              "'f0f0', CURRENT_TIMESTAMP)")
+    for series, period in [(":series", str(foreign_period)), (":series", "987654"), ("987654", ":period")]:
+        message = _refused(engine, lines + header.format(series=series, period=period), params)
+        assert "LEDGER_PERIOD_CLOSED" in message or "LEDGER_SEQUENCE_BROKEN" in message, message
+
+
+def test_a_period_with_postings_cannot_be_deleted(engine, tenant, posted):
+    _refused(engine, "DELETE FROM periods WHERE tenant_id = :t AND code = '2026-11'", {"t": tenant},
+             code="MASTER_IN_USE")
+    with engine.begin() as conn:  # a period nobody posted into may go (no foreign key holds it)
+        conn.execute(text("DELETE FROM periods WHERE tenant_id = :t AND code = '2027-03'"), {"t": tenant})
+
+
 def test_forged_reversal_must_mirror_the_original(engine, factory, tenant, posted):
     with factory() as session:
         other = vouchers.post(session, tenant, "REVERSAL", DAY, cash_receipt(1_000_00))
