@@ -12,7 +12,9 @@ Prints:
 * batch: receipts/s for one PDF of many receipts, streamed from a generator into a file by a
   warm 2-worker BatchRenderer, and its ratio to the 40/s target; then the same counting the
   pool's start-up, the CPU time per receipt (so the ceiling on idle cores can be read even
-  when other jobs share the machine) and the peak memory of the parent and of a worker;
+  when other jobs share the machine), how busy the workers were (2.0 = both cores all the
+  time; less means they waited for the parent or for other jobs) and the peak memory of the
+  parent and of a worker;
 * whether WeasyPrint subsets fonts with libharfbuzz-subset (fast) or fontTools (slow).
 The machine is shared and noisy: compare figures within one run, not across runs.
 """
@@ -50,22 +52,22 @@ def _load() -> str:
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def _single(repeats: int) -> None:
+def _single(repeats: int, template: str) -> None:
     renderer = Renderer()
     view = sample_receipt()
     for _ in range(3):  # warm fonts, images, caches
-        renderer.render_pdf(view)
+        renderer.render_pdf(view, template)
     # Interleaved, so that both series see the same load on a shared machine.
     layout: list[float] = []
     single: list[float] = []
     sizes: list[int] = []
     for each in (sample_receipt(i) for i in range(1, repeats + 1)):
-        each_html = renderer.render_html(each)
+        each_html = renderer.render_html(each, template)
         start = time.perf_counter()
-        renderer.layout(each_html)
+        renderer.layout(each_html, template)
         layout.append(time.perf_counter() - start)
         start = time.perf_counter()
-        pdf = renderer.render_pdf(each)
+        pdf = renderer.render_pdf(each, template)
         single.append(time.perf_counter() - start)
         sizes.append(len(pdf))
     layout_ms, single_ms = _median_ms(layout), _median_ms(single)
@@ -77,11 +79,11 @@ def _single(repeats: int) -> None:
           f"{'met' if ratio <= SINGLE_TARGET else 'MISSED'})")
 
 
-def _batch(size: int, workers: int, chunk_size: int) -> None:
+def _batch(size: int, workers: int, chunk_size: int, template: str) -> None:
     # Workers' CPU time is known once they have exited (RUSAGE_CHILDREN): a pool that only
     # starts and warms up gives the start-up share, to subtract from the real run's.
     cpu_before = _children_cpu()
-    with BatchRenderer(workers=workers, chunk_size=chunk_size) as printer:
+    with BatchRenderer(workers=workers, chunk_size=chunk_size, warm_templates=(template,)) as printer:
         printer.warm_up()
     cpu_startup = _children_cpu() - cpu_before
 
@@ -89,11 +91,12 @@ def _batch(size: int, workers: int, chunk_size: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "batch.pdf"
         start = time.perf_counter()
-        with BatchRenderer(workers=workers, chunk_size=chunk_size) as printer:
+        with BatchRenderer(workers=workers, chunk_size=chunk_size,
+                           warm_templates=(template,)) as printer:
             printer.warm_up()
             warm = time.perf_counter()
             parent_cpu = time.process_time()
-            pages = printer.write(views, out, progress=False, total=size)
+            pages = printer.write(views, out, template, progress=False, total=size)
             done = time.perf_counter()
             parent_cpu = time.process_time() - parent_cpu
         megabytes = out.stat().st_size / 1e6
@@ -111,6 +114,8 @@ def _batch(size: int, workers: int, chunk_size: int) -> None:
     print(f"  CPU per receipt: {per_receipt_ms:.1f} ms (joining parent "
           f"{parent_cpu / size * 1000:.1f} ms); on {workers} otherwise idle cores that is at most "
           f"{workers * 1000 / per_receipt_ms:.1f} receipts/s")
+    print(f"  workers busy {cpu_batch / batch_s:.2f} of {workers} cores on average "
+          f"(the rest of the wall time they waited: for the parent, or for other jobs)")
     parent_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"  peak memory: parent {parent_mb:.0f} MB, largest worker {worker_mb:.0f} MB")
@@ -123,6 +128,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk-size", type=int, default=25)
     parser.add_argument("--skip-single", action="store_true", help="only the batch")
+    parser.add_argument("--template", default="default", help="default, thermal80, bilingual")
     args = parser.parse_args()
     repeats = 10 if args.quick else 50
     batch_size = args.batch or (100 if args.quick else 1000)
@@ -133,9 +139,10 @@ def main() -> None:
     subsetting = "libharfbuzz-subset (fast)" if fast else "fontTools (SLOW: libharfbuzz-subset0)"
     print(f"WeasyPrint {weasyprint.__version__}; font subsetting: {subsetting}")
     print(f"CPUs: {os.cpu_count()}; before: {_load()}")
+    print(f"template: {args.template}")
     if not args.skip_single:
-        _single(repeats)
-    _batch(batch_size, args.workers, args.chunk_size)
+        _single(repeats, args.template)
+    _batch(batch_size, args.workers, args.chunk_size, args.template)
     print(f"after: {_load()}")
 
 

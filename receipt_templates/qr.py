@@ -7,7 +7,9 @@ The code is a tiny 1-bit PNG (one pixel per module) that the stylesheet scales u
 smoothing: crisp on a thermal printer and the cheapest image for WeasyPrint to embed.
 qrcode normally tries all eight masks and keeps the one with the lowest penalty, which costs
 ~20 ms in pure Python; every mask is valid per ISO/IEC 18004 and decodes the same, so a fixed
-mask is used (~4 ms).
+mask is used. Finding the smallest version means encoding the data once more; the version
+depends only on the data's mode and length, so it is remembered per (mode, length)
+(~2.0 -> 1.5 ms a code, for every receipt of a batch).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from __future__ import annotations
 import base64
 import struct
 import zlib
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import qrcode
 import qrcode.constants
+import qrcode.util
 
 __all__ = ["qr_matrix", "qr_png", "qr_png_data_uri", "verification_url"]
 
@@ -39,13 +43,24 @@ def verification_url(base: str, receipt_number: str, paise: int, content_hash: s
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+@lru_cache(maxsize=512)
+def _version(mode: int, length: int) -> int:
+    """The smallest version that holds ``length`` units of data in ``mode``."""
+    filler = {qrcode.util.MODE_NUMBER: "1", qrcode.util.MODE_ALPHA_NUM: "A"}.get(mode, "a")
+    code = qrcode.QRCode(error_correction=_ERROR_CORRECTION)
+    code.add_data(qrcode.util.QRData(filler * length, mode=mode))
+    return code.best_fit()
+
+
 def qr_matrix(data: str) -> list[list[bool]]:
     """The QR code's modules (True = dark), without the quiet zone."""
+    segment = qrcode.util.QRData(data)  # one segment in the mode its characters need
     code = qrcode.QRCode(
-        error_correction=_ERROR_CORRECTION, border=0, mask_pattern=_MASK, box_size=1
+        version=_version(segment.mode, len(segment)),
+        error_correction=_ERROR_CORRECTION, border=0, mask_pattern=_MASK, box_size=1,
     )
-    code.add_data(data, optimize=0)
-    code.make(fit=True)
+    code.add_data(segment)
+    code.make(fit=False)
     return code.get_matrix()
 
 

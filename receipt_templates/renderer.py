@@ -34,7 +34,7 @@ from .context import build_context
 from .errors import template_error_from
 from .model import ReceiptView
 from .samples import sample_receipt, sample_views
-from .ua import ReceiptHTML
+from .ua import ReceiptHTML, uses_margin_boxes
 
 __all__ = ["Renderer"]
 
@@ -50,6 +50,8 @@ class _LoadedTemplate:
     template: jinja2.Template
     stylesheets: tuple[CSS, ...]
     base_url: str
+    #: Whether the template's CSS puts anything in the page-margin boxes (see ``ua``).
+    margin_boxes: bool
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +118,9 @@ class Renderer:
                 template=compiled,
                 stylesheets=tuple(self._stylesheet(path) for path in css_files),
                 base_url=folder.as_uri() + "/",
+                margin_boxes=any(
+                    uses_margin_boxes(path.read_text(encoding="utf-8")) for path in css_files
+                ),
             )
             self._loaded[template] = loaded
             return loaded
@@ -151,7 +156,8 @@ class Renderer:
             if len(self._image_cache) > _IMAGE_CACHE_LIMIT:
                 self._image_cache.clear()
             document = ReceiptHTML(
-                string=html, base_url=loaded.base_url, url_fetcher=self._fetcher
+                string=html, base_url=loaded.base_url, url_fetcher=self._fetcher,
+                margin_boxes=loaded.margin_boxes,
             ).render(
                 font_config=self._font_config,
                 stylesheets=list(loaded.stylesheets),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import qrcode
 from PIL import Image
 
@@ -50,3 +51,14 @@ def test_printed_receipt_qr_points_at_verify_url() -> None:
     assert printed.verify_url.startswith("https://mcamritsar.gov.in/verify?no=PT%2F2024-25%2F000123")
     assert f"paise={printed.total}" in printed.verify_url
     assert printed.content_hash in printed.verify_url
+
+
+@pytest.mark.parametrize("make", [lambda n: "1" * n, lambda n: "A" * n, lambda n: "https://x.in/" + "é" * n])
+def test_remembered_version_is_the_smallest_that_fits(make) -> None:
+    """The version is remembered per mode and length; it must be what qrcode's fit finds."""
+    for length in (1, 13, 40, 77, 120, 200, 333):
+        data = make(length)
+        reference = qrcode.QRCode(border=0, mask_pattern=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        reference.add_data(data, optimize=0)
+        reference.make(fit=True)
+        assert qr_matrix(data) == reference.get_matrix(), length

@@ -52,9 +52,9 @@ def test_default_receipt_content(sample_pdf: bytes, sample: ReceiptView) -> None
 def test_heads_with_gl_codes_and_negative_rebate(sample_pdf: bytes, sample: ReceiptView) -> None:
     body = flat(text(sample_pdf))
     for head in sample.heads:
-        row = f"{head.description} {head.gl_code} {format_inr_plain(head.signed_amount)}"
+        row = f"{head.gl_code} {head.description} {format_inr_plain(head.signed_amount)}"
         assert row in body
-    assert "Rebate - Payment by 30 June 1100501 -1,245.00" in body
+    assert "1100501 Rebate - Payment by 30 June -1,245.00" in body
 
 
 def test_indian_digit_grouping_for_large_amounts(renderer: Renderer, sample: ReceiptView) -> None:
@@ -211,3 +211,67 @@ def test_page_renders_to_a_non_blank_image(renderer: Renderer, sample: ReceiptVi
     assert stat.stddev[0] > 20  # real contrast: text, rules, QR code
     dark = sum(image.histogram()[:128]) / (image.width * image.height)
     assert 0.01 < dark < 0.5
+
+
+def _fact_values(document, css_class: str = "fact") -> list[tuple[float, float, str]]:
+    """(x, y, text) of the first line of each bold value in the paragraphs of ``css_class``."""
+    found: list[tuple[float, float, str]] = []
+
+    def walk(box, in_fact: bool) -> None:
+        element = getattr(box, "element", None)
+        classes = (element.get("class") or "").split() if element is not None else []
+        in_fact = in_fact or css_class in classes
+        if in_fact and type(box).__name__ == "InlineBox" and element is not None and element.tag == "b":
+            found.append((round(box.position_x, 1), round(box.position_y, 1),
+                          "".join(child.text for child in box.children if hasattr(child, "text"))))
+            return
+        for child in getattr(box, "children", ()):
+            walk(child, in_fact)
+
+    walk(document.pages[0]._page_box, False)
+    return found
+
+
+@pytest.mark.parametrize(("template", "columns"), [("default", 2), ("thermal80", 1), ("bilingual", 1)])
+def test_fact_values_line_up_at_the_tab_stop(renderer: Renderer, sample: ReceiptView,
+                                             template: str, columns: int) -> None:
+    values = _fact_values(renderer.render_document([sample], template))
+    assert [text for _, _, text in values][:2] == [sample.receipt_number, "14 Jun 2024"]
+    assert len({x for x, _, _ in values}) == columns  # labels of any length, values aligned
+    payer = _fact_values(renderer.render_document([sample], template), "payer")
+    assert payer[0][2] == sample.payer.name
+    assert abs(payer[0][0] - min(x for x, _, _ in values)) < 3  # px: only the payer's rule between
+
+
+def test_long_value_wraps_under_itself(renderer: Renderer, sample: ReceiptView) -> None:
+    ward = "7 - Lawrence Road, next to the Company Bagh main gate and the old water tank"
+    view = dataclasses.replace(sample, extra=(("Ward", ward),))
+    document = renderer.render_document([view], "default")
+    lines = _boxes_of_class(document, "fact")[-1].children
+    assert len(lines) >= 2
+    value_x = _fact_values(document)[-1][0]
+    assert all(round(line.children[0].position_x, 1) >= value_x for line in lines[1:])
+
+
+def _boxes_of_class(document, css_class: str) -> list:
+    found = []
+
+    def walk(box) -> None:
+        element = getattr(box, "element", None)
+        if (type(box).__name__ == "BlockBox" and element is not None
+                and css_class in (element.get("class") or "").split()):
+            found.append(box)
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    walk(document.pages[0]._page_box)
+    return found
+
+
+@pytest.mark.parametrize("template", ["default", "bilingual"])
+def test_every_sample_fits_one_page_even_with_a_status_line(renderer: Renderer, template: str) -> None:
+    for view in sample_views():
+        cancelled = dataclasses.replace(view, status=ReceiptStatus.CANCELLED,
+                                        status_reason="Wrong consumer code")
+        pages = renderer.render_document([view, cancelled], template).pages
+        assert len(pages) == 2, (template, view.receipt_number, view.instrument.mode)

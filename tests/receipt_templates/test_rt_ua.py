@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from weasyprint import HTML
 
 from receipt_templates import Renderer, sample_views
-from receipt_templates.ua import ReceiptHTML, receipt_ua_stylesheet
+from receipt_templates.ua import ReceiptHTML, receipt_ua_stylesheet, uses_margin_boxes
 from tests.receipt_templates.support import text
 
 
@@ -45,3 +47,41 @@ def test_list_items_keep_their_markers() -> None:
     pdf = ReceiptHTML(string="<ul><li>first</li></ul><ol><li>second</li></ol>").write_pdf()
     body = text(pdf)
     assert "•" in body and "1." in body
+
+
+@pytest.mark.parametrize("template", ["default", "thermal80", "bilingual"])
+def test_leaving_out_the_margin_box_rules_changes_no_layout(renderer: Renderer, template: str) -> None:
+    loaded = renderer._load(template)
+    assert not loaded.margin_boxes
+    html = renderer.render_html_many(list(sample_views()), template)
+
+    def layout(**kwargs):
+        return ReceiptHTML(string=html, base_url=loaded.base_url, **kwargs).render(
+            stylesheets=list(loaded.stylesheets))
+
+    assert _boxes(layout(margin_boxes=False)) == _boxes(layout(margin_boxes=True))
+
+
+def test_margin_box_rules_found_in_stylesheets() -> None:
+    assert uses_margin_boxes("@page { @bottom-center { content: counter(page) } }")
+    assert uses_margin_boxes("@page{@left-middle{content:'x'}}")
+    assert uses_margin_boxes("@page { @top-right-corner { content: 'x' } }")
+    assert not uses_margin_boxes(".top-left { color: red } @page { size: A5 }")
+    assert receipt_ua_stylesheet(False) is not None
+    assert receipt_ua_stylesheet(False) is not receipt_ua_stylesheet(True)
+
+
+def test_template_with_margin_boxes_keeps_them(tmp_path: Path, sample) -> None:
+    folder = tmp_path / "paged"
+    folder.mkdir()
+    (folder / "receipt.html").write_text('{% extends "default/receipt.html" %}\n', encoding="utf-8")
+    (folder / "style.css").write_text(
+        '@page { @bottom-right { content: "Page " counter(page); } }\n', encoding="utf-8")
+    renderer = Renderer([tmp_path])
+    assert renderer._load("paged").margin_boxes
+    document = renderer.render_document([sample], "paged")
+    margin = [box for box in document.pages[0]._page_box.children
+              if type(box).__name__ == "MarginBox"]
+    assert [box.at_keyword for box in margin] == ["@bottom-right"]
+    assert margin[0].style["text_align_all"] == "right"  # from the user-agent stylesheet
+    assert "Page 1" in text(renderer.render_pdf(sample, "paged"))
