@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import JSON, DateTime, Index, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ledger.db import Base, BigId
+from ledger.db import Base, BigId, insert_row
 
 
 def utcnow() -> dt.datetime:
@@ -65,12 +65,12 @@ class AuditEntry(Base):
 
 def record(session: Session, actor: Actor, action: str, *, tenant_id: str | None, entity_type: str,
            entity_id: str, before: Any = None, after: Any = None) -> AuditEntry:
-    """Add one audit row to the session's transaction (the caller commits)."""
+    """Write one audit row in the session's transaction (the caller commits)."""
     entry = AuditEntry(occurred_at=actor.clock(), tenant_id=tenant_id, actor=actor.name,
                        actor_user_id=actor.user_id, ip=actor.ip, request_id=actor.request_id,
                        action=action, entity_type=entity_type, entity_id=entity_id,
                        before=before, after=after)
-    session.add(entry)
+    insert_row(session, entry)
     return entry
 
 

@@ -26,9 +26,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, insert, inspect, select, update
+from sqlalchemy import bindparam, case, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
 from collection import audit, calendar
@@ -42,6 +42,7 @@ from collection.receipts.models import (
     ReceiptSeries,
 )
 from collection.service_master import INSTRUMENT_TYPES, Service, ServiceHoldingAccount
+from ledger.db import insert_row
 from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.journal import LineDraft, PostedVoucher
 from ledger.models import Department, Function, Functionary, Fund, FundSource, GlAccount
@@ -471,38 +472,6 @@ def _store_instrument(session: Session, tenant_id: str, payment: PaymentIn, acto
         raise Conflict(f"a concurrent payment used the idempotency key {payment.idempotency_key!r}",
                        code="IDEMPOTENCY_KEY_REUSED", field="idempotency_key") from None
     return instrument, bank_glcode
-
-
-def insert_row(session: Session, obj) -> None:
-    """INSERT ``obj``'s row with one Core statement and attach it to ``session`` as persistent.
-
-    A payment's instrument and receipts are written once and never changed in
-    the same transaction, and the ORM's unit of work cost collecting more Python
-    than all of its SQL. Unset columns take their scalar default (or NULL) on
-    the object too, so nothing needs loading back but a server default.
-    """
-    state = inspect(obj)
-    table = state.mapper.local_table
-    for attr in state.mapper.column_attrs:
-        column = attr.columns[0]
-        if attr.key in state.dict or column.primary_key:
-            continue
-        if column.default is not None and column.default.is_scalar:
-            setattr(obj, attr.key, column.default.arg)
-        elif column.server_default is None:
-            setattr(obj, attr.key, None)
-    values = {attr.columns[0].key: state.dict[attr.key] for attr in state.mapper.column_attrs
-              if attr.key in state.dict}
-    setattr(obj, table.primary_key.columns[0].key,
-            session.connection().execute(_inserting(table), values).scalar_one())
-    make_transient_to_detached(obj)
-    session.add(obj)
-
-
-@functools.cache
-def _inserting(table):
-    [key] = table.primary_key.columns
-    return insert(table).returning(key)
 
 
 class HeadShare(NamedTuple):
