@@ -15,6 +15,10 @@ cash, 30 % cheques), each with its own receipt voucher posted through the ledger
   updates, one commit), reporting its seconds, receipts/s and the process's peak RSS;
 * and the reversal of that remittance, likewise.
 
+Every measure also reports the CPU seconds of its PostgreSQL backend (read from
+``/proc/<pid>/stat`` when the server is local) and of the client process: on a shared machine
+wall time follows the load, CPU time much less.
+
 Targets (issue 7): under 10 s and under 200 MB for 100,000 receipts.
 """
 from __future__ import annotations
@@ -122,11 +126,32 @@ def setup(url: str, count: int) -> None:
     engine.dispose()
 
 
-def baseline(url: str) -> float:
+def backend_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) of server process ``pid``, if it runs on this machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _spent(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
+def baseline(url: str) -> dict:
     """The same rows' state changes as bare UPDATEs, committed; then undone (untimed)."""
     engine = make_engine(url)
     with engine.connect() as conn:
         ids = "SELECT id FROM receipts WHERE tenant_id = :t AND status = 'APPROVED'"
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        conn.commit()
+        server = backend_cpu(pid)
         started = time.perf_counter()
         with conn.begin():
             conn.execute(text(f"UPDATE instruments SET status = CASE WHEN instrument_type = 'cash' THEN 'RECONCILED' "
@@ -134,6 +159,7 @@ def baseline(url: str) -> float:
                          {"t": TENANT})
             conn.execute(text(f"UPDATE receipts SET status = 'REMITTED' WHERE id IN ({ids})"), {"t": TENANT})
         seconds = time.perf_counter() - started
+        server = _spent(server, backend_cpu(pid))
         with conn.begin():
             conn.execute(text("UPDATE receipts SET status = 'APPROVED' WHERE status = 'REMITTED'"))
             conn.execute(text("UPDATE instruments SET status = 'NEW' WHERE status <> 'NEW'"))
@@ -141,7 +167,7 @@ def baseline(url: str) -> float:
         conn.execute(text("VACUUM ANALYZE receipts"))
         conn.execute(text("VACUUM ANALYZE instruments"))
     engine.dispose()
-    return seconds
+    return {"seconds": seconds, "server_cpu": server, "client_cpu": None}
 
 
 def child(url: str, action: str) -> None:
@@ -151,7 +177,10 @@ def child(url: str, action: str) -> None:
 
     engine = make_engine(url)
     factory = session_factory(engine)
+    with engine.connect() as conn:
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()  # the pool's one connection
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    server, client = backend_cpu(pid), client_cpu()
     started = time.perf_counter()
     with unit_of_work(factory) as session:
         if action == "remit":
@@ -161,9 +190,10 @@ def child(url: str, action: str) -> None:
             done = reverse_remittance(session, TENANT, 1, "benchmark", Actor("bench"), today=DAY)
             count, number = done.receipt_count, "reversal"
     seconds = time.perf_counter() - started
+    server, client = _spent(server, backend_cpu(pid)), client_cpu() - client
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "receipts": count, "voucher": number, "rss_before_kib": before,
-                      "rss_peak_kib": peak}))
+    print(json.dumps({"seconds": seconds, "server_cpu": server, "client_cpu": client, "receipts": count,
+                      "voucher": number, "rss_before_kib": before, "rss_peak_kib": peak}))
 
 
 def run_child(url: str, action: str) -> dict:
@@ -204,14 +234,23 @@ def main() -> None:
     print(f"after reversing: {books(url)}")
     print(f"load average after: {os.getloadavg()[0]:.2f}\n")
     n = remitted["receipts"]
-    print(f"{'measure':<48}{'seconds':>9}{'receipts/s':>12}{'peak RSS MB':>13}")
-    print(f"{'baseline: bare UPDATE of the same rows':<48}{bare:>9.2f}{n / bare:>12,.0f}{'':>13}")
-    for label, result in (("rasid remit (one remittance, one commit)", remitted),
+
+    def cpu(value: float | None) -> str:
+        return f"{value:>12.2f}" if value is not None else f"{'n/a':>12}"
+
+    print(f"{'measure':<48}{'seconds':>9}{'receipts/s':>12}{'server CPU s':>13}{'client CPU s':>13}"
+          f"{'peak RSS MB':>13}")
+    for label, result in (("baseline: bare UPDATE of the same rows", bare),
+                          ("rasid remit (one remittance, one commit)", remitted),
                           ("rasid reverse (the same remittance)", reversed_)):
-        print(f"{label:<48}{result['seconds']:>9.2f}{n / result['seconds']:>12,.0f}"
-              f"{result['rss_peak_kib'] / 1024:>13.0f}")
-    print(f"\nremit/baseline time ratio: {remitted['seconds'] / bare:.1f}; process RSS before the remittance "
-          f"{remitted['rss_before_kib'] / 1024:.0f} MB; targets: < 10 s and < 200 MB for 100,000 receipts")
+        rss = f"{result['rss_peak_kib'] / 1024:>13.0f}" if "rss_peak_kib" in result else f"{'':>13}"
+        print(f"{label:<48}{result['seconds']:>9.2f}{n / result['seconds']:>12,.0f} {cpu(result['server_cpu'])} "
+              f"{cpu(result['client_cpu'])}{rss}")
+    ratio = f"remit/baseline ratio: {remitted['seconds'] / bare['seconds']:.1f} in time"
+    if remitted["server_cpu"] is not None and bare["server_cpu"]:
+        ratio += f", {remitted['server_cpu'] / bare['server_cpu']:.1f} in server CPU"
+    print(f"\n{ratio}; process RSS before the remittance {remitted['rss_before_kib'] / 1024:.0f} MB; "
+          "targets: < 10 s and < 200 MB for 100,000 receipts")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from collection.models import BankAccount
-from collection.service_master import Service, ServiceHoldingAccount
+from collection.service_master import Service, ServiceBouncePenalty, ServiceHoldingAccount
 from ledger.errors import NotFound
+from ledger.money import format_rupees
 from ledger.models import (
     Department,
     FinancialYear,
@@ -231,6 +232,12 @@ def _service_views(session: Session, tenant_id: str, services: list[Service]) ->
             .where(ServiceHoldingAccount.service_id.in_(list(holding)))
             .order_by(ServiceHoldingAccount.instrument_type)):
         holding[service_id][instrument] = glcode[gl_id]
+    penalty = {service_id: {"amount": format_rupees(paise), "glcode": glcode[gl_id]}
+               for service_id, paise, gl_id in session.execute(
+                   select(ServiceBouncePenalty.service_id, ServiceBouncePenalty.amount_paise,
+                          ServiceBouncePenalty.gl_account_id)
+                   .where(ServiceBouncePenalty.tenant_id == tenant_id,
+                          ServiceBouncePenalty.service_id.in_(list(holding))))}
     return [{"code": s.code, "name": s.name, "active": s.active,
              **{name: segment[name][getattr(s, f"{name}_id")] for name in segment},
              "instruments": list(s.instrument_types), "part_payment": s.part_payment_default,
@@ -238,7 +245,7 @@ def _service_views(session: Session, tenant_id: str, services: list[Service]) ->
              "post_voucher_on": s.post_voucher_on,
              "receipt_number_format": s.receipt_number_format,
              "advance_glcode": glcode.get(s.advance_gl_account_id),
-             "holding_accounts": holding[s.id]}
+             "holding_accounts": holding[s.id], "cheque_bounce_penalty": penalty.get(s.id)}
             for s in services]
 
 

@@ -16,6 +16,7 @@ from collection import audit, master_reads
 from collection.audit import Actor
 from collection.auth.errors import Forbidden
 from collection.auth.tenancy import covers
+from collection.remittance import penalty
 from collection.masters import (
     AccountIn,
     BankAccountIn,
@@ -123,9 +124,13 @@ def upsert_bank_account(session: Session, actor: Actor, tenant_id: str, code: st
 
 
 def upsert_service(session: Session, actor: Actor, tenant_id: str, code: str, fields: dict) -> dict:
+    """Create or replace a service; over HTTP the body is the whole service, so a service
+    without a cheque-bounce penalty has none (the masters file leaves one it does not name)."""
     item = ServiceIn(code=code, **fields)
     before = master_reads.find_service(session, tenant_id, code)
     _load_into(session, tenant_id, services=[item])
+    if item.cheque_bounce_penalty is None:
+        penalty.remove_penalty(session, tenant_id, code)
     after = master_reads.get_service(session, tenant_id, code)
     _record(session, actor, tenant_id, "service", code, before, after)
     return after

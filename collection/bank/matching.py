@@ -3,16 +3,21 @@
 A credit confirms a remittance, or a part of it: banks credit a pay-in slip whole (``ALL``),
 or its cash the same day and its cheques after clearing (``CASH``, ``CHEQUES``); a bank that
 credits only the cheques that cleared credits the slip net of its dishonoured cheques
-(``NET_ALL``, ``NET_CHEQUES``). A debit is a returned cheque, matched to its dishonour.
+(``NET_ALL``, ``NET_CHEQUES``); a bank that credits each cheque as it clears credits them one
+by one (``CHEQUE``: the line names the instrument). A debit is a returned cheque, matched to
+its dishonour.
 
 Automatic matching needs the amount and the date window (a credit on or up to ``window``
 days after the pay-in date; a debit within ``window`` days of the dishonour), and then either
 the slip (or cheque) number in the line's reference or description, or being the only
-candidate both ways. Anything else waits for a person: ``match_line`` (also to a voucher that
+candidate both ways. A credit that fits no part of a slip is tried against the slips'
+deposited cheques, by the cheque's amount and number, by the same rules. Anything else
+waits for a person: ``match_line`` (also to one cheque, or to a voucher that
 booked the line otherwise, such as bank charges) and ``unmatch_line``.
 
 A remittance whose parts are all confirmed is RECONCILED, and so are its cheques and DDs once
-their part is; unmatching undoes both. Lock order: remittances by id, then statement lines.
+their part (or their own credit) is; unmatching undoes both. Lock order: remittances by id,
+then statement lines.
 """
 from __future__ import annotations
 
@@ -21,17 +26,18 @@ import re
 from collections import defaultdict
 from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from collection import audit
 from collection.audit import Actor, utcnow
 from collection.bank.models import CREDIT, DEBIT, BankStatementLine
 from collection.models import BankAccount
-from collection.receipts.models import DEPOSITED, Instrument
+from collection.receipts.models import DEPOSITED, DISHONOURED, Instrument
 from collection.receipts.models import RECONCILED as INSTRUMENT_RECONCILED
 from collection.remittance.models import (
     CASH_TYPES,
+    CHEQUE_TYPES,
     RECONCILED,
     REMITTED,
     REVERSED,
@@ -47,6 +53,8 @@ WINDOW_DAYS = 10
 NET_PARTS = frozenset({"NET_ALL", "NET_CHEQUES"})
 PREFERENCE = ("ALL", "NET_ALL", "CHEQUES", "NET_CHEQUES", "CASH")
 CHEQUE_PARTS = frozenset({"CHEQUES", "NET_CHEQUES"})
+#: One cheque or DD of a slip, credited by itself (the line's ``instrument_id`` names it).
+CHEQUE = "CHEQUE"
 
 
 class MatchReport(NamedTuple):
@@ -69,18 +77,24 @@ def open_parts(cash: int, cheque: int, matched: set[str], dishonoured: int) -> d
     if cash and cheque:
         if "CASH" not in matched:
             parts["CASH"] = cash
-        if not matched & CHEQUE_PARTS:
+        if not matched & (CHEQUE_PARTS | {CHEQUE}):
             parts["CHEQUES"] = cheque
             if dishonoured:
                 parts["NET_CHEQUES"] = cheque - dishonoured
     return {part: amount for part, amount in parts.items() if amount > 0}
 
 
-def covered(cash: int, cheque: int, matched: set[str], dishonoured: int = 0) -> bool:
-    """Has the bank confirmed all of it (cheques that all bounced need no credit)?"""
+def covered(cash: int, cheque: int, matched: set[str], dishonoured: int = 0,
+            cheques_open: int | None = None) -> bool:
+    """Has the bank confirmed all of it (cheques that all bounced need no credit)?
+
+    ``cheques_open``: how many of its cheques, credited one by one, neither have their credit
+    nor bounced (None: unknown, so not all).
+    """
     if matched & {"ALL", "NET_ALL"}:
         return True
-    cheques_done = cheque == dishonoured or bool(matched & CHEQUE_PARTS)
+    cheques_done = (cheque == dishonoured or bool(matched & CHEQUE_PARTS)
+                    or (CHEQUE in matched and cheques_open == 0))
     return (not cash or "CASH" in matched) and cheques_done
 
 
@@ -116,9 +130,10 @@ def auto_match(session: Session, tenant_id: str, bank: BankAccount, actor: Actor
     credits = [x for x in lines if x.direction == CREDIT]
     debits = [x for x in lines if x.direction == DEBIT]
     remittances = _match_credits(session, tenant_id, bank, credits, span, window)
+    remittances += _match_cheques(session, tenant_id, bank, credits, span, window)
     dishonours = _match_debits(session, tenant_id, bank, debits, span, window)
     session.flush()
-    for remittance in remittances:
+    for remittance in {r.id: r for r in remittances}.values():
         refresh(session, remittance)
     unmatched = sum(1 for x in lines if x.remittance_id is None and x.dishonour_id is None)
     if actor is not None and (remittances or dishonours):
@@ -173,6 +188,55 @@ def _match_credits(session, tenant_id, bank, credits, span, window) -> list[Remi
     return list(touched.values())
 
 
+def _match_cheques(session, tenant_id, bank, credits, span, window) -> list[Remittance]:
+    """Credits left over, one per cheque: each to a deposited cheque of a slip of the window."""
+    left = [x for x in credits if x.remittance_id is None]
+    if not left:
+        return []
+    remittances = {r.id: r for r in session.scalars(
+        select(Remittance).where(Remittance.tenant_id == tenant_id, Remittance.bank_account_id == bank.id,
+                                 Remittance.status == REMITTED, Remittance.pay_in_date >= span[0],
+                                 Remittance.pay_in_date <= span[1])
+        .order_by(Remittance.id).with_for_update().execution_options(populate_existing=True))}
+    if not remittances:
+        return []
+    matched: dict[int, set[str]] = defaultdict(set)
+    for rid, part in session.execute(select(BankStatementLine.remittance_id, BankStatementLine.match_part)
+                                     .where(BankStatementLine.remittance_id.in_(list(remittances)))):
+        matched[rid].add(part)
+    credited = select(BankStatementLine.instrument_id).where(BankStatementLine.instrument_id.is_not(None))
+    cheques = [(remittances[rid], iid, number, amount) for rid, iid, number, amount in session.execute(
+        select(RemittanceItem.remittance_id, Instrument.id, Instrument.number, Instrument.amount_paise)
+        .join(Instrument, Instrument.id == RemittanceItem.instrument_id)
+        .where(RemittanceItem.remittance_id.in_(list(remittances)), RemittanceItem.instrument_type.in_(CHEQUE_TYPES),
+               Instrument.status == DEPOSITED, Instrument.id.not_in(credited))
+        .distinct().order_by(RemittanceItem.remittance_id, Instrument.id))
+        if not matched[rid] & ({"ALL", "NET_ALL"} | CHEQUE_PARTS)]
+    taken: set[int] = set()
+    touched: dict[int, Remittance] = {}
+
+    def candidates(line):
+        return [c for c in cheques if c[1] not in taken and c[3] == line.amount_paise
+                and c[0].pay_in_date <= line.txn_date <= c[0].pay_in_date + dt.timedelta(days=window)]
+
+    for line in left:
+        found = candidates(line)
+        strong = [c for c in found if mentions(line, c[2])]
+        if len(strong) == 1:
+            choice = strong[0]
+        elif not strong and len(found) == 1 and not any(
+                other is not line and other.remittance_id is None and found[0] in candidates(other)
+                for other in left):
+            choice = found[0]
+        else:
+            continue
+        remittance, instrument_id = choice[0], choice[1]
+        _set(line, remittance_id=remittance.id, match_part=CHEQUE, instrument_id=instrument_id, matched_by="auto")
+        taken.add(instrument_id)
+        touched[remittance.id] = remittance
+    return list(touched.values())
+
+
 def _rivals(line, choice, lines, candidates) -> bool:
     """Does another unmatched line fit the same remittance part?"""
     return any(other is not line and other.remittance_id is None and choice in candidates(other)
@@ -219,10 +283,10 @@ def _match_debits(session, tenant_id, bank, debits, span, window) -> int:
     return count
 
 
-def _set(line: BankStatementLine, *, remittance_id=None, match_part=None, dishonour_id=None, voucher_id=None,
-         matched_by: str | None) -> None:
-    line.remittance_id, line.match_part, line.dishonour_id, line.voucher_id = (
-        remittance_id, match_part, dishonour_id, voucher_id)
+def _set(line: BankStatementLine, *, remittance_id=None, match_part=None, instrument_id=None, dishonour_id=None,
+         voucher_id=None, matched_by: str | None) -> None:
+    line.remittance_id, line.match_part, line.instrument_id, line.dishonour_id, line.voucher_id = (
+        remittance_id, match_part, instrument_id, dishonour_id, voucher_id)
     line.matched_by = matched_by
     line.matched_at = utcnow() if matched_by else None
 
@@ -233,16 +297,25 @@ def refresh(session: Session, remittance: Remittance) -> None:
         return
     parts = set(session.scalars(select(BankStatementLine.match_part)
                                 .where(BankStatementLine.remittance_id == remittance.id)))
-    done = covered(remittance.cash_paise, remittance.cheque_paise, parts,
-                   _dishonoured(session, [remittance.id]).get(remittance.id, 0))
-    remittance.status = RECONCILED if done else REMITTED
-    cheques_confirmed = done or bool(parts & CHEQUE_PARTS)
     i = Instrument.__table__.c
     cheques = select(RemittanceItem.instrument_id).where(RemittanceItem.remittance_id == remittance.id,
                                                          RemittanceItem.instrument_type.not_in(CASH_TYPES))
-    before, after = (DEPOSITED, INSTRUMENT_RECONCILED) if cheques_confirmed else (INSTRUMENT_RECONCILED, DEPOSITED)
-    session.connection().execute(update(Instrument.__table__).where(i.id.in_(cheques), i.status == before)
-                                 .values(status=after))
+    credited = select(BankStatementLine.instrument_id).where(BankStatementLine.remittance_id == remittance.id,
+                                                             BankStatementLine.instrument_id.is_not(None))
+    cheques_open = None
+    if CHEQUE in parts:
+        cheques_open = session.scalar(select(func.count(func.distinct(i.id))).where(
+            i.id.in_(cheques), i.status != DISHONOURED, i.id.not_in(credited)))
+    done = covered(remittance.cash_paise, remittance.cheque_paise, parts,
+                   _dishonoured(session, [remittance.id]).get(remittance.id, 0), cheques_open)
+    remittance.status = RECONCILED if done else REMITTED
+    if done or parts & CHEQUE_PARTS:  # all its cheques confirmed at once
+        status = literal(INSTRUMENT_RECONCILED)
+    else:                             # those with a credit of their own, if any
+        status = case((i.id.in_(credited), INSTRUMENT_RECONCILED), else_=DEPOSITED)
+    session.connection().execute(update(Instrument.__table__)
+                                 .where(i.id.in_(cheques), i.status.in_((DEPOSITED, INSTRUMENT_RECONCILED)))
+                                 .values(status=status))
     expire_loaded(session, Instrument)
 
 
@@ -260,14 +333,17 @@ def get_line(session: Session, tenant_id: str, line_id: int, *, lock: bool = Fal
 
 
 def match_line(session: Session, tenant_id: str, line_id: int, actor: Actor, *, remittance_id: int | None = None,
-               part: str | None = None, dishonour_id: int | None = None,
+               part: str | None = None, instrument_id: int | None = None, dishonour_id: int | None = None,
                voucher_number: str | None = None) -> BankStatementLine:
-    """Match one line by hand to a remittance (and part), a dishonour, or a voucher."""
-    if sum(x is not None for x in (remittance_id, dishonour_id, voucher_number)) != 1:
-        raise ValidationError("match a line to one remittance, dishonour or voucher", code="MATCH_TARGET_REQUIRED",
-                              field="remittance_id")
+    """Match one line by hand to a remittance (and part), one deposited cheque or DD, a
+    dishonour, or a voucher."""
+    if sum(x is not None for x in (remittance_id, instrument_id, dishonour_id, voucher_number)) != 1:
+        raise ValidationError("match a line to one remittance, cheque, dishonour or voucher",
+                              code="MATCH_TARGET_REQUIRED", field="remittance_id")
     remittance = None
-    if remittance_id is not None:
+    if instrument_id is not None:
+        remittance = _remittance_of_cheque(session, tenant_id, instrument_id)
+    elif remittance_id is not None:
         remittance = session.scalars(select(Remittance).where(
             Remittance.tenant_id == tenant_id, Remittance.id == remittance_id).with_for_update()
             .execution_options(populate_existing=True)).first()
@@ -277,11 +353,17 @@ def match_line(session: Session, tenant_id: str, line_id: int, actor: Actor, *, 
     if line.remittance_id or line.dishonour_id or line.voucher_id:
         raise Conflict(f"statement line {line_id} is already matched; unmatch it first", code="LINE_ALREADY_MATCHED")
     if remittance is not None:
-        part = _remittance_part(session, line, remittance, part)
-        _set(line, remittance_id=remittance.id, match_part=part, matched_by=actor.name)
+        if instrument_id is not None:
+            _check_cheque(session, line, remittance, instrument_id)
+            part = CHEQUE
+        else:
+            part = _remittance_part(session, line, remittance, part)
+        _set(line, remittance_id=remittance.id, match_part=part, instrument_id=instrument_id, matched_by=actor.name)
         session.flush()
         refresh(session, remittance)
         target = {"remittance": remittance.id, "part": part}
+        if instrument_id is not None:
+            target["instrument"] = instrument_id
     elif dishonour_id is not None:
         _check_dishonour(session, tenant_id, line, dishonour_id)
         _set(line, dishonour_id=dishonour_id, matched_by=actor.name)
@@ -341,6 +423,40 @@ def _remittance_part(session: Session, line: BankStatementLine, remittance: Remi
                               f"({', '.join(f'{p} {a}' for p, a in parts.items()) or 'nothing'})",
                               code="MATCH_AMOUNT_MISMATCH", field="line")
     return fitting[0]
+
+
+def _remittance_of_cheque(session: Session, tenant_id: str, instrument_id: int) -> Remittance:
+    """The live remittance that deposited cheque or DD ``instrument_id``, locked."""
+    remittance = session.scalars(
+        select(Remittance).join(RemittanceItem, RemittanceItem.remittance_id == Remittance.id)
+        .where(Remittance.tenant_id == tenant_id, RemittanceItem.instrument_id == instrument_id,
+               RemittanceItem.instrument_type.in_(CHEQUE_TYPES), Remittance.status != REVERSED)
+        .limit(1).with_for_update(of=Remittance).execution_options(populate_existing=True)).first()
+    if remittance is None:
+        raise NotFound(f"no cheque or DD {instrument_id} deposited by a remittance of {tenant_id}",
+                       code="INSTRUMENT_NOT_DEPOSITED", field="instrument_id")
+    return remittance
+
+
+def _check_cheque(session: Session, line: BankStatementLine, remittance: Remittance, instrument_id: int) -> None:
+    """A credit of exactly the cheque, to the account it was paid into, on or after its slip."""
+    instrument = session.get(Instrument, instrument_id, populate_existing=True)
+    if line.direction != CREDIT:
+        raise ValidationError("a cheque is confirmed by a credit; this line is a debit", code="MATCH_DIRECTION",
+                              field="line")
+    if remittance.bank_account_id != line.bank_account_id:
+        raise ValidationError("the cheque was paid into another bank account", code="MATCH_BANK_ACCOUNT",
+                              field="instrument_id")
+    if line.txn_date < remittance.pay_in_date:
+        raise ValidationError(f"the bank credited this on {line.txn_date}, before the slip's date "
+                              f"({remittance.pay_in_date})", code="MATCH_DATE", field="line")
+    if instrument.amount_paise != line.amount_paise:
+        raise ValidationError(f"{line.amount_paise} paise is not the cheque's {instrument.amount_paise}",
+                              code="MATCH_AMOUNT_MISMATCH", field="line")
+    if instrument.status != DEPOSITED or session.scalar(select(BankStatementLine.id).where(
+            BankStatementLine.instrument_id == instrument_id)):
+        raise Conflict(f"cheque {instrument.number or instrument_id} is {instrument.status.lower()}, not awaiting "
+                       "its credit", code="CHEQUE_ALREADY_CONFIRMED")
 
 
 def _check_dishonour(session: Session, tenant_id: str, line: BankStatementLine, dishonour_id: int) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -28,7 +29,10 @@ from ledger.db import Base, BigId
 
 CREDIT, DEBIT = "CR", "DR"
 #: What part of a remittance a credit line confirms (see bank.matching).
-MATCH_PARTS = ("ALL", "CASH", "CHEQUES", "NET_ALL", "NET_CHEQUES")
+MATCH_PARTS = ("ALL", "CASH", "CHEQUES", "NET_ALL", "NET_CHEQUES", "CHEQUE")
+#: ``CHEQUE`` credits name the cheque (``instrument_id``); nothing else names one.
+CHEQUE_CREDIT = ("(instrument_id IS NULL AND (match_part IS NULL OR match_part <> 'CHEQUE')) OR "
+                 "(instrument_id IS NOT NULL AND match_part = 'CHEQUE' AND remittance_id IS NOT NULL)")
 
 
 class BankStatement(Base):
@@ -65,6 +69,7 @@ class BankStatementLine(Base):
         ForeignKeyConstraint(["tenant_id", "statement_id"], ["bank_statements.tenant_id", "bank_statements.id"]),
         ForeignKeyConstraint(["tenant_id", "bank_account_id"], ["bank_accounts.tenant_id", "bank_accounts.id"]),
         ForeignKeyConstraint(["tenant_id", "remittance_id"], ["remittances.tenant_id", "remittances.id"]),
+        ForeignKeyConstraint(["tenant_id", "instrument_id"], ["instruments.tenant_id", "instruments.id"]),
         ForeignKeyConstraint(["tenant_id", "dishonour_id"], ["dishonours.tenant_id", "dishonours.id"]),
         ForeignKeyConstraint(["tenant_id", "voucher_id"], ["vouchers.tenant_id", "vouchers.id"]),
         CheckConstraint("direction IN ('CR', 'DR')", name="direction"),
@@ -75,9 +80,13 @@ class BankStatementLine(Base):
         CheckConstraint("remittance_id IS NULL OR (direction = 'CR' AND match_part IS NOT NULL)",
                         name="remittance_credit"),
         CheckConstraint("dishonour_id IS NULL OR direction = 'DR'", name="dishonour_debit"),
+        CheckConstraint(CHEQUE_CREDIT, name="cheque_credit"),
         Index("ix_bank_statement_lines_account_date", "tenant_id", "bank_account_id", "txn_date"),
         Index("ix_bank_statement_lines_remittance", "remittance_id"),
         Index("ix_bank_statement_lines_dishonour", "dishonour_id"),
+        # A cheque is credited once.
+        Index("ux_bank_statement_lines_instrument", "instrument_id", unique=True,
+              sqlite_where=text("instrument_id IS NOT NULL"), postgresql_where=text("instrument_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -97,6 +106,8 @@ class BankStatementLine(Base):
     # that booked it otherwise (interest, charges, a bank challan receipt).
     remittance_id: Mapped[int | None] = mapped_column(BigInteger)
     match_part: Mapped[str | None] = mapped_column(String(16))
+    #: the cheque or DD of the remittance this credit is for, when the bank credits them one by one
+    instrument_id: Mapped[int | None] = mapped_column(BigInteger)
     dishonour_id: Mapped[int | None] = mapped_column(BigInteger)
     voucher_id: Mapped[int | None] = mapped_column(BigInteger)
     matched_by: Mapped[str | None] = mapped_column(String(200))  #: "auto" or who matched it

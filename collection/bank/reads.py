@@ -25,7 +25,8 @@ def line_view(session: Session, line: BankStatementLine) -> dict:
     return {"id": line.id, "statement_id": line.statement_id, "line_no": line.line_no, "date": line.txn_date,
             "value_date": line.value_date, "direction": line.direction, "amount": line.amount_paise,
             "reference": line.reference, "description": line.description, "balance": line.balance_paise,
-            "remittance_id": line.remittance_id, "match_part": line.match_part, "dishonour_id": line.dishonour_id,
+            "remittance_id": line.remittance_id, "match_part": line.match_part, "instrument_id": line.instrument_id,
+            "dishonour_id": line.dishonour_id,
             "voucher_number": voucher, "matched_by": line.matched_by}
 
 

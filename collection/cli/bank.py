@@ -97,14 +97,17 @@ def unmatched_cmd(ctx, tenant, bank_account, date_from, date_to) -> None:
 @click.option("--remittance", "remittance_id", type=int, default=None)
 @click.option("--part", type=click.Choice(("ALL", "CASH", "CHEQUES", "NET_ALL", "NET_CHEQUES")), default=None,
               help="Which part of the remittance the credit confirms (default: the one its amount fits).")
+@click.option("--cheque", "instrument_id", type=int, default=None,
+              help="One deposited cheque or DD (its instrument id), for banks that credit each by itself.")
 @click.option("--dishonour", "dishonour_id", type=int, default=None)
 @click.option("--voucher", "voucher_number", default=None, help="A voucher that booked the line otherwise.")
 @click.pass_obj
-def match_line_cmd(ctx, tenant, line_id, remittance_id, part, dishonour_id, voucher_number) -> None:
+def match_line_cmd(ctx, tenant, line_id, remittance_id, part, instrument_id, dishonour_id, voucher_number) -> None:
     """Match one statement line by hand."""
     with ctx.session() as session:
         line = matching.match_line(session, tenant, line_id, Actor.cli(), remittance_id=remittance_id, part=part,
-                                   dishonour_id=dishonour_id, voucher_number=voucher_number)
+                                   instrument_id=instrument_id, dishonour_id=dishonour_id,
+                                   voucher_number=voucher_number)
         what = (f"remittance {line.remittance_id} ({line.match_part})" if line.remittance_id else
                 f"dishonour {line.dishonour_id}" if line.dishonour_id else f"voucher {voucher_number}")
     click.echo(f"line {line_id} matched to {what}")

@@ -88,8 +88,7 @@ class RemittanceItem(Base):
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "remittance_id"], ["remittances.tenant_id", "remittances.id"]),
         ForeignKeyConstraint(["tenant_id", "receipt_id"], ["receipts.tenant_id", "receipts.id"]),
-        Index("ix_remittance_items_receipt", "receipt_id"),
-        Index("ix_remittance_items_instrument", "instrument_id"),
+        Index("ix_remittance_items_instrument", "instrument_id"),  # a cheque's remittance (dishonour)
     )
 
     remittance_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

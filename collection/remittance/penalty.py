@@ -25,6 +25,16 @@ def penalty_of(session: Session, service: Service) -> ServiceBouncePenalty | Non
     return session.get(ServiceBouncePenalty, (service.tenant_id, service.id))
 
 
+def remove_penalty(session: Session, tenant_id: str, service_code: str) -> None:
+    """The service bills no penalty for bounced cheques from now on (bills raised stay)."""
+    service = session.scalars(select(Service).where(Service.tenant_id == tenant_id,
+                                                    Service.code == service_code)).one()
+    found = penalty_of(session, service)
+    if found is not None:
+        session.delete(found)
+        session.flush()
+
+
 def raise_penalty_bill(session: Session, receipt: Receipt, instrument: Instrument, day: dt.date,
                        actor: Actor) -> Bill | None:
     """Bill the payer of ``receipt`` the penalty of its service, if the service has one."""

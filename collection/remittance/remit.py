@@ -3,14 +3,20 @@
 One transaction, in memory bounded by the batch size whatever the number of receipts:
 
 1. check the request, the bank account and the selection; refuse a slip number in use;
-2. batch by batch, in receipt id order, lock the selected receipts (``FOR UPDATE``) and copy
-   them into ``remittance_items`` with one ``INSERT … SELECT`` each: only the batch's ids
-   come back to Python;
+2. batch by batch, in receipt id order, lock the selected receipts (``FOR UPDATE``), copy
+   them into ``remittance_items`` with one ``INSERT … SELECT`` and mark them REMITTED with
+   one ``UPDATE`` of the ids it returned: only the batch's ids come to Python;
 3. sum what the receipt vouchers debited per holding account and segments (one GROUP BY),
    refuse receipts of another fund than the bank account's, and post Dr bank / Cr cash- and
    cheques-in-hand as one CONTRA voucher through ``vouchers.post``;
-4. mark the receipts REMITTED and their instruments RECONCILED (cash: counted at the
-   counter) or DEPOSITED (cheques and DDs wait for clearing), one set-based UPDATE each.
+4. mark the instruments whose money has all gone RECONCILED (cash: counted at the counter)
+   or DEPOSITED (cheques and DDs wait for clearing), and refuse a cheque deposited without
+   all of its receipts.
+
+What makes it cheap is the schema (migrations 0004 and 0005): the receipts' status is only
+in the predicate of the approved receipts' partial index, which finds the batches; the
+instruments' status is in no index and their pages keep room, so on PostgreSQL their status
+changes are HOT updates; and the immutability triggers only fire for the columns they guard.
 
 Lock order, as everywhere in rasid: receipts by id, then the voucher series (the ledger's).
 """
@@ -102,23 +108,24 @@ def remit(session: Session, tenant_id: str, request: RemittanceIn, actor: Actor,
         raise Conflict(f"pay-in slip {slip} was already used for {bank.code}", code="PAY_IN_SLIP_USED",
                        field="pay_in_slip") from None
 
-    count = _copy_receipts(session, remittance.id, conditions, batch_size, progress)
+    count = _remit_receipts(session, remittance.id, conditions, batch_size, progress)
+    expire_loaded(session, Receipt)
     wanted = set(request.selection.receipts)
     if wanted and count != len(wanted):
-        chosen.explain_missing(session, tenant_id, sorted(wanted), request.pay_in_date)
+        chosen.explain_missing(session, tenant_id, sorted(wanted - _numbers(session, remittance.id, wanted)),
+                               request.pay_in_date)
         raise ValidationError("some of the receipts named do not match the other filters",
                               code="RECEIPT_NOT_SELECTED", field="receipts")
     if count == 0:
         raise ValidationError("no approved cash, cheque or DD receipts match the selection",
                               code="NOTHING_TO_REMIT", field="selection")
-    _refuse_split_instruments(session, remittance.id)
-    cash, cheque = _totals(session, remittance.id)
+    cash, cheque, instruments = _totals(session, remittance.id)
     lines = _contra_lines(session, remittance.id, bank, count, cash + cheque)
     voucher = posting.post(session, tenant_id, CONTRA.code, request.pay_in_date, lines,
                            narration=f"Remittance to {bank.code} ({bank.bank_name}), pay-in slip {slip}: "
                                      f"{count} receipt(s)",
                            source_ref=f"remittance:{remittance.id}", created_by=actor.name[:100])
-    _mark_remitted(session, remittance.id, count)
+    _mark_instruments(session, remittance.id, instruments)
     remittance.receipt_count, remittance.cash_paise, remittance.cheque_paise = count, cash, cheque
     remittance.amount_paise, remittance.voucher_id = cash + cheque, voucher.id
     audit.record(session, actor, "remittance.create", tenant_id=tenant_id, entity_type="remittance",
@@ -147,12 +154,8 @@ def expire_loaded(session: Session, *models: type) -> None:
             session.expire(obj)
 
 
-def items_of(remittance_id: int):
-    """``SELECT receipt_id FROM remittance_items WHERE remittance_id = …`` as a subquery."""
-    return select(RemittanceItem.receipt_id).where(RemittanceItem.remittance_id == remittance_id)
-
-
 def instruments_of(remittance_id: int):
+    """``SELECT instrument_id FROM remittance_items WHERE remittance_id = …`` as a subquery."""
     return select(RemittanceItem.instrument_id).where(RemittanceItem.remittance_id == remittance_id)
 
 
@@ -167,10 +170,12 @@ def _slip(value: str) -> str:
 _ITEM_COLUMNS = ["remittance_id", "receipt_id", "tenant_id", "instrument_id", "instrument_type", "amount_paise"]
 
 
-def _copy_receipts(session: Session, remittance_id: int, conditions: list, batch_size: int,
-                   progress: Progress | None) -> int:
-    """Lock and copy the selected receipts into the remittance, batch by batch (keyset on id)."""
+def _remit_receipts(session: Session, remittance_id: int, conditions: list, batch_size: int,
+                    progress: Progress | None) -> int:
+    """Lock, copy and mark REMITTED the selected receipts, batch by batch (keyset on id)."""
     connection = session.connection()
+    items = RemittanceItem.__table__.c
+    receipts = Receipt.__table__
     after, count = 0, 0
     while True:
         batch = (chosen.joined([literal(remittance_id, BigInteger), Receipt.id, Receipt.tenant_id,
@@ -178,9 +183,14 @@ def _copy_receipts(session: Session, remittance_id: int, conditions: list, batch
                                [*conditions, Receipt.id > after])
                  .order_by(Receipt.id).limit(batch_size).with_for_update(of=Receipt))
         ids = connection.execute(insert(RemittanceItem.__table__).from_select(_ITEM_COLUMNS, batch)
-                                 .returning(RemittanceItem.__table__.c.receipt_id)).scalars().all()
+                                 .returning(items.receipt_id)).scalars().all()
         if not ids:
             return count
+        # By the ids themselves: the planner knows nothing yet of the items just inserted.
+        marked = connection.execute(update(receipts).where(receipts.c.id.in_(ids), receipts.c.status == APPROVED)
+                                    .values(status=RECEIPT_REMITTED)).rowcount
+        if marked != len(ids):  # cannot happen under the row locks; refuse rather than guess
+            raise Conflict("receipts changed while they were remitted; try again", code="RECEIPT_STATE")
         count += len(ids)
         after = max(ids)
         if progress is not None:
@@ -189,32 +199,22 @@ def _copy_receipts(session: Session, remittance_id: int, conditions: list, batch
             return count
 
 
-def _refuse_split_instruments(session: Session, remittance_id: int) -> None:
-    """A cheque is deposited whole: every live receipt it paid must travel with it."""
-    mine = RemittanceItem.__table__.alias("mine")
-    other = Receipt.__table__.alias("other")
-    left_behind = session.execute(
-        select(other.c.number, other.c.status)
-        .select_from(mine.join(other, other.c.instrument_id == mine.c.instrument_id))
-        .where(mine.c.remittance_id == remittance_id, mine.c.instrument_type.not_in(CASH_TYPES),
-               other.c.status.in_(UNREMITTED),
-               ~exists().where(RemittanceItem.remittance_id == remittance_id,
-                               RemittanceItem.receipt_id == other.c.id))
-        .limit(1)).first()
-    if left_behind is not None:
-        number, status = left_behind
-        raise Conflict(f"the cheque or DD also paid receipt {number} ({status}), which is not selected; a "
-                       "cheque is deposited whole: approve and select all its receipts",
-                       code="INSTRUMENT_PARTLY_SELECTED", field="selection")
+def _numbers(session: Session, remittance_id: int, numbers: set[str]) -> set[str]:
+    """Which of the receipt ``numbers`` the remittance carries."""
+    return set(session.scalars(select(Receipt.number).join(RemittanceItem, RemittanceItem.receipt_id == Receipt.id)
+                               .where(RemittanceItem.remittance_id == remittance_id,
+                                      Receipt.number.in_(sorted(numbers)))))
 
 
-def _totals(session: Session, remittance_id: int) -> tuple[int, int]:
+def _totals(session: Session, remittance_id: int) -> tuple[int, int, int]:
+    """Cash paise, cheque paise and the number of instruments the remittance carries."""
     is_cash = RemittanceItem.instrument_type.in_(CASH_TYPES)
-    cash, cheque = session.execute(
+    cash, cheque, instruments = session.execute(
         select(func.coalesce(func.sum(case((is_cash, RemittanceItem.amount_paise), else_=0)), 0),
-               func.coalesce(func.sum(case((is_cash, 0), else_=RemittanceItem.amount_paise)), 0))
+               func.coalesce(func.sum(case((is_cash, 0), else_=RemittanceItem.amount_paise)), 0),
+               func.count(func.distinct(RemittanceItem.instrument_id)))
         .where(RemittanceItem.remittance_id == remittance_id)).one()
-    return int(cash), int(cheque)
+    return int(cash), int(cheque), int(instruments)
 
 
 _SEGMENT_IDS = [VoucherLine.fund_id, VoucherLine.function_id, VoucherLine.functionary_id,
@@ -272,19 +272,49 @@ def _codes(session: Session, groups) -> dict[str, dict[int, str]]:
     return out
 
 
-def _mark_remitted(session: Session, remittance_id: int, count: int) -> None:
-    """Receipts REMITTED; instruments whose money has all gone RECONCILED (cash) or DEPOSITED."""
+def _mark_instruments(session: Session, remittance_id: int, instruments: int) -> None:
+    """Instruments whose money has all gone: RECONCILED (cash) or DEPOSITED (cheques, DDs).
+
+    An instrument's receipts add up to its amount, so one whose whole amount this remittance
+    carries has nothing left at the counter: that is nearly every instrument, found by one
+    join. The rest (a payment whose other receipts were cancelled, or wait for approval or
+    another slip) are checked receipt by receipt. A cheque or DD is deposited whole: one of
+    them still in hand afterwards means a receipt it paid was left out, which is refused.
+    """
     connection = session.connection()
-    done = connection.execute(update(Receipt.__table__)
-                              .where(Receipt.__table__.c.id.in_(items_of(remittance_id)),
-                                     Receipt.__table__.c.status == APPROVED)
-                              .values(status=RECEIPT_REMITTED)).rowcount
-    if done != count:  # cannot happen under the row locks; refuse rather than guess
-        raise Conflict("receipts changed while they were remitted; try again", code="RECEIPT_STATE")
     i = Instrument.__table__.c
-    still_here = exists().where(Receipt.__table__.c.instrument_id == i.id,
-                                Receipt.__table__.c.status.in_(UNREMITTED))
-    connection.execute(update(Instrument.__table__)
-                       .where(i.id.in_(instruments_of(remittance_id)), i.status == NEW, ~still_here)
-                       .values(status=case((i.instrument_type.in_(CASH_TYPES), RECONCILED), else_=DEPOSITED)))
-    expire_loaded(session, Receipt, Instrument)
+    r = Receipt.__table__.c
+    here = (select(RemittanceItem.instrument_id, func.sum(RemittanceItem.amount_paise).label("paise"))
+            .where(RemittanceItem.remittance_id == remittance_id)
+            .group_by(RemittanceItem.instrument_id).subquery("here"))
+    gone = case((i.instrument_type.in_(CASH_TYPES), RECONCILED), else_=DEPOSITED)
+    marked = connection.execute(update(Instrument.__table__)
+                                .where(i.id == here.c.instrument_id, i.status == NEW, i.amount_paise == here.c.paise)
+                                .values(status=gone)).rowcount
+    if marked < instruments:
+        in_hand = exists().where(r.instrument_id == i.id, r.status.in_(UNREMITTED))
+        marked += connection.execute(update(Instrument.__table__)
+                                     .where(i.id == here.c.instrument_id, i.status == NEW,
+                                            i.amount_paise != here.c.paise, ~in_hand)
+                                     .values(status=gone)).rowcount
+    if marked < instruments:
+        _refuse_split_cheques(session, remittance_id)
+    expire_loaded(session, Instrument)
+
+
+def _refuse_split_cheques(session: Session, remittance_id: int) -> None:
+    """A cheque is deposited whole: every live receipt it paid must travel with it."""
+    r = Receipt.__table__.c
+    left_behind = session.execute(
+        select(r.number, r.status)
+        .select_from(RemittanceItem.__table__.join(Instrument.__table__,
+                                                   Instrument.id == RemittanceItem.instrument_id)
+                     .join(Receipt.__table__, r.instrument_id == Instrument.id))
+        .where(RemittanceItem.remittance_id == remittance_id, Instrument.instrument_type.not_in(CASH_TYPES),
+               Instrument.status == NEW, r.status.in_(UNREMITTED))
+        .order_by(r.id).limit(1)).first()
+    if left_behind is not None:
+        number, status = left_behind
+        raise Conflict(f"the cheque or DD also paid receipt {number} ({status}), which is not selected; a "
+                       "cheque is deposited whole: approve and select all its receipts",
+                       code="INSTRUMENT_PARTLY_SELECTED", field="selection")

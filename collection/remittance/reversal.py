@@ -5,6 +5,9 @@ back to APPROVED and their instruments to NEW, so they can be remitted again (to
 account, with the right slip). Once a statement line confirms any of the remittance, or a
 cheque of it has bounced, the books and the bank agree on it and it cannot be undone.
 
+Batch by batch, in receipt id order, the receipts are locked, checked and set back to
+APPROVED; then the reversal is posted and the instruments go back to NEW in one UPDATE.
+
 Lock order: the remittance, then its receipts by id (in batches), then the voucher series.
 """
 from __future__ import annotations
@@ -30,13 +33,12 @@ from collection.receipts.models import (
 from collection.receipts.models import (
     REMITTED as RECEIPT_REMITTED,
 )
-from collection.remittance.models import RECONCILED, REVERSED, Dishonour, Remittance
+from collection.remittance.models import RECONCILED, REVERSED, Dishonour, Remittance, RemittanceItem
 from collection.remittance.remit import (
     BATCH_SIZE,
     Progress,
     expire_loaded,
     instruments_of,
-    items_of,
 )
 from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.models import Voucher
@@ -72,24 +74,19 @@ def reverse_remittance(session: Session, tenant_id: str, remittance_id: int, rea
         raise Conflict(f"a cheque of remittance {remittance_id} has been dishonoured; it cannot be reversed",
                        code="REMITTANCE_HAS_DISHONOUR")
     day = on or max(today or dt.date.today(), remittance.pay_in_date)
-    _lock_receipts(session, remittance, batch_size, progress)
+    back = _give_back_receipts(session, remittance, batch_size, progress)
+    if back != remittance.receipt_count:
+        raise Conflict(f"some receipts of remittance {remittance_id} are no longer REMITTED",
+                       code="RECEIPT_STATE")
 
     voucher = session.get(Voucher, remittance.voucher_id)
     reversal = posting.reverse(session, voucher, day, f"remittance slip {remittance.pay_in_slip} reversed: {why}",
                                created_by=actor.name[:100], source_ref=f"remittance:{remittance.id}")
-    connection = session.connection()
-    r = Receipt.__table__.c
-    back = connection.execute(update(Receipt.__table__)
-                              .where(r.id.in_(items_of(remittance.id)), r.status == RECEIPT_REMITTED)
-                              .values(status=APPROVED)).rowcount
-    if back != remittance.receipt_count:
-        raise Conflict(f"some receipts of remittance {remittance_id} are no longer REMITTED",
-                       code="RECEIPT_STATE")
     i = Instrument.__table__.c
-    connection.execute(update(Instrument.__table__)
-                       .where(i.id.in_(instruments_of(remittance.id)),
-                              i.status.in_((DEPOSITED, INSTRUMENT_RECONCILED)))
-                       .values(status=NEW))
+    session.connection().execute(update(Instrument.__table__)
+                                 .where(i.id.in_(instruments_of(remittance.id)),
+                                        i.status.in_((DEPOSITED, INSTRUMENT_RECONCILED)))
+                                 .values(status=NEW))
     expire_loaded(session, Receipt, Instrument)
     remittance.status, remittance.reversal_voucher_id, remittance.reversal_date = REVERSED, reversal.id, day
     remittance.reversal_reason, remittance.reversed_by, remittance.reversed_at = why, actor.name, actor.clock()
@@ -100,21 +97,33 @@ def reverse_remittance(session: Session, tenant_id: str, remittance_id: int, rea
     return remittance
 
 
-def _lock_receipts(session: Session, remittance: Remittance, batch_size: int, progress: Progress | None) -> None:
-    """Lock the remittance's receipts in id order, a batch at a time, and check they are REMITTED."""
-    after = 0
+def _give_back_receipts(session: Session, remittance: Remittance, batch_size: int,
+                        progress: Progress | None) -> int:
+    """Lock the remittance's receipts in id order a batch at a time, check they are still
+    REMITTED, and set them back to APPROVED; return how many."""
+    connection = session.connection()
+    r = Receipt.__table__.c
+    items = RemittanceItem.__table__.c
+    after, count = 0, 0
     while True:
-        rows = session.execute(select(Receipt.id, Receipt.status)
-                               .where(Receipt.id.in_(items_of(remittance.id)), Receipt.id > after)
-                               .order_by(Receipt.id).limit(batch_size).with_for_update()).all()
+        rows = connection.execute(select(r.id, r.status)
+                                  .select_from(RemittanceItem.__table__.join(Receipt.__table__,
+                                                                             r.id == items.receipt_id))
+                                  .where(items.remittance_id == remittance.id, items.receipt_id > after,
+                                         r.id > after)  # both sides, whichever the join starts from
+                                  .order_by(items.receipt_id).limit(batch_size)
+                                  .with_for_update(of=Receipt.__table__)).all()
         if not rows:
-            return
+            return count
         moved = next((status for _, status in rows if status != RECEIPT_REMITTED), None)
         if moved is not None:
             raise Conflict(f"a receipt of remittance {remittance.id} is now {moved}; it cannot be reversed",
                            code="RECEIPT_STATE")
-        after = rows[-1][0]
+        ids = [id_ for id_, _ in rows]
+        count += connection.execute(update(Receipt.__table__).where(r.id.in_(ids))
+                                    .values(status=APPROVED)).rowcount
+        after = ids[-1]
         if progress is not None:
             progress(len(rows))
         if len(rows) < batch_size:
-            return
+            return count

@@ -129,7 +129,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('remittance_items', schema=None) as batch_op:
         batch_op.create_index('ix_remittance_items_instrument', ['instrument_id'], unique=False)
-        batch_op.create_index('ix_remittance_items_receipt', ['receipt_id'], unique=False)
 
     op.create_table('bank_statement_lines',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -147,17 +146,20 @@ def upgrade() -> None:
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
     sa.Column('remittance_id', sa.BigInteger(), nullable=True),
     sa.Column('match_part', sa.String(length=16), nullable=True),
+    sa.Column('instrument_id', sa.BigInteger(), nullable=True),
     sa.Column('dishonour_id', sa.BigInteger(), nullable=True),
     sa.Column('voucher_id', sa.BigInteger(), nullable=True),
     sa.Column('matched_by', sa.String(length=200), nullable=True),
     sa.Column('matched_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("direction IN ('CR', 'DR')", name=op.f('ck_bank_statement_lines_direction')),
     sa.CheckConstraint("dishonour_id IS NULL OR direction = 'DR'", name=op.f('ck_bank_statement_lines_dishonour_debit')),
+    sa.CheckConstraint("(instrument_id IS NULL AND (match_part IS NULL OR match_part <> 'CHEQUE')) OR (instrument_id IS NOT NULL AND match_part = 'CHEQUE' AND remittance_id IS NOT NULL)", name=op.f('ck_bank_statement_lines_cheque_credit')),
     sa.CheckConstraint("remittance_id IS NULL OR (direction = 'CR' AND match_part IS NOT NULL)", name=op.f('ck_bank_statement_lines_remittance_credit')),
     sa.CheckConstraint('(CASE WHEN remittance_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN dishonour_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN voucher_id IS NULL THEN 0 ELSE 1 END) <= 1', name=op.f('ck_bank_statement_lines_one_match')),
     sa.CheckConstraint('amount_paise > 0', name=op.f('ck_bank_statement_lines_amount')),
     sa.ForeignKeyConstraint(['tenant_id', 'bank_account_id'], ['bank_accounts.tenant_id', 'bank_accounts.id'], name=op.f('fk_bank_statement_lines_tenant_id_bank_account_id_bank_accounts')),
     sa.ForeignKeyConstraint(['tenant_id', 'dishonour_id'], ['dishonours.tenant_id', 'dishonours.id'], name=op.f('fk_bank_statement_lines_tenant_id_dishonour_id_dishonours')),
+    sa.ForeignKeyConstraint(['tenant_id', 'instrument_id'], ['instruments.tenant_id', 'instruments.id'], name=op.f('fk_bank_statement_lines_tenant_id_instrument_id_instruments')),
     sa.ForeignKeyConstraint(['tenant_id', 'remittance_id'], ['remittances.tenant_id', 'remittances.id'], name=op.f('fk_bank_statement_lines_tenant_id_remittance_id_remittances')),
     sa.ForeignKeyConstraint(['tenant_id', 'statement_id'], ['bank_statements.tenant_id', 'bank_statements.id'], name=op.f('fk_bank_statement_lines_tenant_id_statement_id_bank_statements')),
     sa.ForeignKeyConstraint(['tenant_id', 'voucher_id'], ['vouchers.tenant_id', 'vouchers.id'], name=op.f('fk_bank_statement_lines_tenant_id_voucher_id_vouchers')),
@@ -169,6 +171,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_bank_statement_lines_account_date', ['tenant_id', 'bank_account_id', 'txn_date'], unique=False)
         batch_op.create_index('ix_bank_statement_lines_dishonour', ['dishonour_id'], unique=False)
         batch_op.create_index('ix_bank_statement_lines_remittance', ['remittance_id'], unique=False)
+        batch_op.create_index('ux_bank_statement_lines_instrument', ['instrument_id'], unique=True,
+                              sqlite_where=sa.text('instrument_id IS NOT NULL'),
+                              postgresql_where=sa.text('instrument_id IS NOT NULL'))
 
     statements = POSTGRESQL_TRIGGERS if op.get_bind().dialect.name == "postgresql" else SQLITE_TRIGGERS
     for statement in statements:
@@ -183,13 +188,14 @@ def downgrade() -> None:
         for function in POSTGRESQL_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {function}()")
     with op.batch_alter_table('bank_statement_lines', schema=None) as batch_op:
+        batch_op.drop_index('ux_bank_statement_lines_instrument', sqlite_where=sa.text('instrument_id IS NOT NULL'),
+                            postgresql_where=sa.text('instrument_id IS NOT NULL'))
         batch_op.drop_index('ix_bank_statement_lines_remittance')
         batch_op.drop_index('ix_bank_statement_lines_dishonour')
         batch_op.drop_index('ix_bank_statement_lines_account_date')
 
     op.drop_table('bank_statement_lines')
     with op.batch_alter_table('remittance_items', schema=None) as batch_op:
-        batch_op.drop_index('ix_remittance_items_receipt')
         batch_op.drop_index('ix_remittance_items_instrument')
 
     op.drop_table('remittance_items')

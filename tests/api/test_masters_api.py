@@ -128,3 +128,26 @@ def test_services_over_http(api, admin):
         "cash": "4501001", "card": "4501061"}})
     assert created.status_code == 200 and created.get_json()["instruments"] == ["cash", "card"]
     assert api.call("GET", f"{base}/NOPE", admin).get_json()["errors"][0]["code"] == "SERVICE_NOT_FOUND"
+
+
+def test_a_services_cheque_bounce_penalty_is_read_set_and_removed_over_http(api, admin, factory):
+    base = "/api/v1/tenants/pb.amritsar/services"
+    pt = api.call("GET", f"{base}/PT", admin).get_json()
+    assert pt["chequeBouncePenalty"] == {"amount": "500.00", "glcode": "1808002"}
+    body = {key: value for key, value in pt.items() if key != "code"}
+    changed = api.call("PUT", f"{base}/PT", admin, json={**body, "chequeBouncePenalty": {
+        "amount": "750.00", "glcode": "1402004"}})
+    assert changed.status_code == 200 and changed.get_json()["chequeBouncePenalty"] == {
+        "amount": "750.00", "glcode": "1402004"}
+    for wrong in ({"amount": "0.00", "glcode": "1808002"}, {"amount": "10.00", "glcode": "4501001"},
+                  {"amount": "10.5", "glcode": "1808002"}):
+        refused = api.call("PUT", f"{base}/PT", admin, json={**body, "chequeBouncePenalty": wrong})
+        assert refused.status_code == 422, refused.get_json()
+    assert api.call("GET", f"{base}/PT", admin).get_json()["chequeBouncePenalty"]["amount"] == "750.00"
+    removed = api.call("PUT", f"{base}/PT", admin, json={**body, "chequeBouncePenalty": None})
+    assert removed.status_code == 200 and removed.get_json()["chequeBouncePenalty"] is None
+    listed = api.call("GET", base, admin).get_json()["items"]
+    assert all(item["chequeBouncePenalty"] is None for item in listed)
+    removal = _audit(factory, "master.service.update")[-1]
+    assert removal.before["cheque_bounce_penalty"] == {"amount": "750.00", "glcode": "1402004"}
+    assert removal.after["cheque_bounce_penalty"] is None

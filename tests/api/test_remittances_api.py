@@ -137,3 +137,25 @@ def test_bad_statements_are_refused_with_their_line(api, accountant):
     response = post(api, accountant, url, data=b"{}", content_type="application/json",
                     query_string={"bankAccount": "SBI-MAIN"})
     assert response.status_code == 415
+
+
+def test_cheques_credited_one_by_one_over_http(api, collected, accountant):
+    _cash_receipt, first, second = collected
+    body = {"bankAccount": "SBI-MAIN", "payInSlip": "778812", "payInDate": DAY.isoformat()}
+    r = post(api, accountant, f"{T}/remittances", json=body).get_json()
+    statement = sbi_statement([(DAY, "BY CASH SLIP 778812", "778812", 0, 100000),
+                               (DAY, "CLG CHQ 004512", "004512", 0, 250050),
+                               (DAY, "CLG", "", 0, 1)])  # not the other cheque: waits for a person
+    url = f"{T}/bank-statements"
+    imported = post(api, accountant, url, data=statement, content_type="text/plain",
+                    query_string={"bankAccount": "SBI-MAIN", "format": "sbi"})
+    assert imported.get_json()["matched"] == {"remittanceLines": 2, "dishonourLines": 0, "unmatched": 1}
+    lines = api.get(f"{url}/lines", accountant, query_string={"bankAccount": "SBI-MAIN"}).get_json()["items"]
+    assert [(x["matchPart"], x["instrumentId"]) for x in lines] == [("CASH", None), ("CHEQUE", first), (None, None)]
+    wrong = post(api, accountant, f"{url}/lines/{lines[2]['id']}/match", json={"instrumentId": second})
+    assert (wrong.status_code, code_of(wrong)) == (422, "MATCH_AMOUNT_MISMATCH")
+    assert api.get(f"{T}/remittances/{r['id']}", accountant).get_json()["status"] == "REMITTED"
+    undone = post(api, accountant, f"{url}/lines/{lines[1]['id']}/unmatch")
+    assert undone.get_json()["instrumentId"] is None
+    again = post(api, accountant, f"{url}/lines/{lines[1]['id']}/match", json={"instrumentId": first})
+    assert (again.status_code, again.get_json()["matchPart"]) == (200, "CHEQUE")

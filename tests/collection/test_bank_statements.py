@@ -287,10 +287,59 @@ def test_a_reversed_remittance_is_no_deposit_in_transit(session, tenant, books):
     assert reconcile(session, tenant, "SBI-MAIN", D[7]).difference == 0
 
 
+def test_cheques_credited_one_by_one_are_reconciled_one_by_one(session, tenant):
+    """Banks that credit each deposited cheque as it clears: the credits go to the slip's cheques."""
+    add_bills(session, tenant, {"A1": 100000, "A2": 250050, "A3": 70000})
+    pay_cash(session, tenant, "A1", 100000)
+    pay_cheque(session, tenant, ("A2", 250050), number="004512")
+    pay_cheque(session, tenant, ("A3", 70000), number="004513")
+    slip = remit(session, tenant, RemittanceIn("SBI-MAIN", "778812", DAY), ACCOUNTANT, today=D[7]).remittance
+    session.commit()
+    first, second = (session.scalars(select(Instrument).where(Instrument.number == n)).one()
+                     for n in ("004512", "004513"))
+
+    def states():
+        session.refresh(slip)
+        return slip.status, session.get(Instrument, first.id).status, session.get(Instrument, second.id).status
+
+    data = sbi_statement([(D[0], "BY CASH 778812", "778812", 0, 100000), (D[2], "CLG CHQ 004512", "004512", 0, 250050)])
+    assert do_import(session, tenant, data).matched == matching.MatchReport(2, 0, 0)
+    cash, cheque = session.scalars(select(BankStatementLine).order_by(BankStatementLine.id)).all()
+    assert (cash.match_part, cheque.match_part, cheque.instrument_id) == ("CASH", "CHEQUE", first.id)
+    assert states() == ("REMITTED", "RECONCILED", "DEPOSITED")
+    assert [i.amount for i in reconcile(session, tenant, "SBI-MAIN", D[7]).deposits_not_credited] == [70000]
+
+    later = sbi_statement([(D[0], "BY CASH 778812", "778812", 0, 100000), (D[2], "CLG CHQ 004512", "004512", 0, 250050),
+                           (D[3], "CLEARING", "", 0, 70000)])  # by amount alone: the only cheque left
+    assert do_import(session, tenant, later).matched == matching.MatchReport(1, 0, 0)
+    assert states() == ("RECONCILED", "RECONCILED", "RECONCILED")
+    brs = reconcile(session, tenant, "SBI-MAIN", D[7])
+    assert (brs.deposits_not_credited, brs.difference) == ([], 0)
+
+    matching.unmatch_line(session, tenant, cheque.id, ACCOUNTANT)
+    session.commit()
+    assert states() == ("REMITTED", "DEPOSITED", "RECONCILED")
+    refused("MATCH_AMOUNT_MISMATCH", matching.match_line, session, tenant, cheque.id, ACCOUNTANT, instrument_id=second.id)
+    session.rollback()
+    matching.match_line(session, tenant, cheque.id, ACCOUNTANT, instrument_id=first.id)
+    session.commit()
+    assert states() == ("RECONCILED", "RECONCILED", "RECONCILED")
+    do_import(session, tenant, sbi_statement([(D[4], "CLG CHQ 004512 AGAIN", "", 0, 250050)]))
+    [again] = unmatched_lines(session, tenant, "SBI-MAIN")  # a cheque is credited once
+    refused("CHEQUE_ALREADY_CONFIRMED", matching.match_line, session, tenant, again.id, ACCOUNTANT,
+            instrument_id=first.id)
+    session.rollback()
+
+
 def test_the_match_rules_as_plain_values():
     assert matching.open_parts(100, 200, set(), 0) == {"ALL": 300, "CASH": 100, "CHEQUES": 200}
     assert matching.open_parts(100, 200, {"CASH"}, 50) == {"CHEQUES": 200, "NET_CHEQUES": 150}
     assert matching.open_parts(0, 200, set(), 200) == {"ALL": 200}
     assert matching.open_parts(100, 200, {"ALL"}, 0) == {}
     assert matching.covered(100, 200, {"CASH", "NET_CHEQUES"}) and not matching.covered(100, 200, {"CASH"})
+    assert matching.open_parts(100, 200, {"CHEQUE"}, 0) == {"CASH": 100}
+    assert matching.open_parts(0, 200, {"CHEQUE"}, 0) == {}
+    assert matching.covered(100, 200, {"CASH", "CHEQUE"}, cheques_open=0)
+    assert not matching.covered(100, 200, {"CASH", "CHEQUE"}, cheques_open=1)
+    assert not matching.covered(100, 200, {"CASH", "CHEQUE"})
     assert json.dumps(sorted(matching.NET_PARTS)) == '["NET_ALL", "NET_CHEQUES"]'

@@ -183,6 +183,29 @@ def test_a_cheque_is_deposited_whole(session, tenant, bills):
     refused(session, tenant, "INSTRUMENT_PARTLY_SELECTED", receipts=[cheque.receipts[0].number])
 
 
+def test_cash_paying_several_bills_is_counted_once_all_its_receipts_are_remitted(session, tenant, bills):
+    """Cash for a bill awaiting approval stays in hand; cash whose other receipt was cancelled does not."""
+    payment = PaymentIn(InstrumentIn("cash", 1703000), [BillPayment(100000, ref_no="A1"),
+                                                        BillPayment(1603000, ref_no=BPA)], receipt_date=DAY)
+    first, waiting = collect(session, tenant, payment, CASHIER, today=DAY).receipts
+    session.commit()
+    do_remit(session, tenant, slip="1")
+    assert session.get(Instrument, first.instrument_id).status == "NEW"  # BPA's part is still at the counter
+    workflow.submit(session, tenant, [waiting.number], CASHIER)
+    workflow.approve(session, tenant, [waiting.number], APPROVER)
+    session.commit()
+    assert do_remit(session, tenant, slip="2").remittance.amount_paise == 1603000
+    assert session.get(Instrument, first.instrument_id).status == "RECONCILED"
+
+    payment = PaymentIn(InstrumentIn("cash", 320050), [BillPayment(250050, ref_no="A2"),
+                                                       BillPayment(70000, ref_no="A3")], receipt_date=DAY)
+    kept, dropped = collect(session, tenant, payment, CASHIER, today=DAY).receipts
+    workflow.cancel(session, tenant, dropped.number, "entered twice", APPROVER, today=DAY)
+    session.commit()
+    assert do_remit(session, tenant, slip="3").remittance.amount_paise == 250050
+    assert session.get(Instrument, kept.instrument_id).status == "RECONCILED"
+
+
 @pytest.mark.parametrize("change, code", [
     ({"bank": "NO-SUCH"}, "BANK_ACCOUNT_NOT_FOUND"),
     ({"slip": "  "}, "PAY_IN_SLIP_INVALID"),

@@ -80,11 +80,13 @@ def auto_match(call: Call, tenant_id: str):
 
 @routes.endpoint("POST", f"{LINE}/match", roles={ACCOUNTANT}, body=MatchIn, response=LineOut)
 def match_line(call: Call, tenant_id: str, line_id: int):
-    """Match one line by hand: a credit to a remittance (or a part of it), a debit to a
-    dishonour, or either to a voucher that booked it otherwise (bank charges, interest)."""
+    """Match one line by hand: a credit to a remittance (or a part of it) or to one of its
+    cheques, a debit to a dishonour, or either to a voucher that booked it otherwise (bank
+    charges, interest)."""
     b = call.body
     line = matching.match_line(call.session, tenant_id, line_id, call.actor, remittance_id=b.remittance_id,
-                               part=b.part, dishonour_id=b.dishonour_id, voucher_number=b.voucher_number)
+                               part=b.part, instrument_id=b.instrument_id, dishonour_id=b.dishonour_id,
+                               voucher_number=b.voucher_number)
     return _line(reads.line_view(call.session, line))
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from collection.api.schemas.common import ApiInput, ApiModel, PageQuery, TenantCode, Timestamp
+from collection.api.schemas.common import ApiInput, ApiModel, PageQuery, Rupees, TenantCode, Timestamp
 from ledger.models import ACCOUNT_PURPOSES
 
 AccountType = Literal["asset", "liability", "income", "expense", "equity"]
@@ -129,6 +129,13 @@ Instrument = Literal["cash", "cheque", "dd", "card", "online", "bankchallan", "n
                      "postal_order"]
 
 
+class BouncePenalty(ApiInput):
+    """What a payer is billed when one of the service's cheques or DDs bounces."""
+
+    amount: Annotated[Rupees, Field(description="Rupees, more than zero.")]
+    glcode: Annotated[Code, Field(description="A detailed income head.", examples=["1808002"])]
+
+
 class ServiceOut(ApiModel):
     code: str
     name: str
@@ -145,6 +152,7 @@ class ServiceOut(ApiModel):
     receipt_number_format: str = Field(examples=["{mm}/{fy}/{seq:06d}"])
     advance_glcode: str | None
     holding_accounts: dict[str, str]
+    cheque_bounce_penalty: BouncePenalty | None
 
 
 class ServiceWrite(ApiInput):
@@ -165,6 +173,8 @@ class ServiceWrite(ApiInput):
     receipt_number_format: Annotated[str, Field(min_length=1, max_length=100)] = "{mm}/{fy}/{seq:06d}"
     advance_glcode: Code | None = None
     holding_accounts: dict[Instrument, Code]
+    cheque_bounce_penalty: BouncePenalty | None = Field(
+        None, description="Billed when a cheque or DD of the service bounces; none (absent or null) removes it.")
 
 
 class ServiceQuery(PageQuery):

@@ -13,6 +13,8 @@ from collection.api.schemas.masters import Code
 Remittable = Literal["cash", "cheque", "dd", "postal_order"]
 RemittanceStatus = Literal["REMITTED", "RECONCILED", "REVERSED"]
 Part = Literal["ALL", "CASH", "CHEQUES", "NET_ALL", "NET_CHEQUES"]
+#: What a matched credit confirms: a part of a slip, or one cheque of it (``instrument_id``).
+LinePart = Literal["ALL", "CASH", "CHEQUES", "NET_ALL", "NET_CHEQUES", "CHEQUE"]
 Reason = Annotated[str, Field(max_length=2000, description="Why; required.")]
 ReceiptNumber = Annotated[str, Field(min_length=1, max_length=60)]
 BigId = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -137,7 +139,8 @@ class LineOut(ApiModel):
     description: str | None
     balance_paise: int | None
     remittance_id: int | None
-    match_part: Part | None
+    match_part: LinePart | None
+    instrument_id: int | None = Field(description="The cheque or DD a CHEQUE credit confirms.")
     dishonour_id: int | None
     voucher_number: str | None
     matched_by: str | None
@@ -148,6 +151,8 @@ class MatchIn(ApiInput):
 
     remittance_id: BigId | None = None
     part: Part | None = Field(None, description="Default: the part the line's amount fits.")
+    instrument_id: BigId | None = Field(None, description="One deposited cheque or DD, for banks that credit "
+                                                          "each cheque by itself.")
     dishonour_id: BigId | None = None
     voucher_number: Annotated[str, Field(min_length=1, max_length=64)] | None = Field(
         None, description="A voucher that booked the line otherwise (bank charges, interest).")
