@@ -173,13 +173,9 @@ def _match_credits(session, tenant_id, bank, credits, span, window) -> list[Remi
         return out
 
     for line in credits:
-        found = widest(candidates(line))
-        strong = [(r, part) for r, part in found if mentions(line, r.pay_in_slip)]
-        if len(strong) == 1:
-            choice = strong[0]
-        elif not strong and len(found) == 1 and not _rivals(line, found[0], credits, candidates):
-            choice = found[0]
-        else:
+        choice = _choose(line, widest(candidates(line)), lambda c: c[0].pay_in_slip, credits, candidates,
+                         lambda other: other.remittance_id is None)
+        if choice is None:
             continue
         remittance, part = choice
         _set(line, remittance_id=remittance.id, match_part=part, matched_by="auto")
@@ -220,15 +216,9 @@ def _match_cheques(session, tenant_id, bank, credits, span, window) -> list[Remi
                 and c[0].pay_in_date <= line.txn_date <= c[0].pay_in_date + dt.timedelta(days=window)]
 
     for line in left:
-        found = candidates(line)
-        strong = [c for c in found if mentions(line, c[2])]
-        if len(strong) == 1:
-            choice = strong[0]
-        elif not strong and len(found) == 1 and not any(
-                other is not line and other.remittance_id is None and found[0] in candidates(other)
-                for other in left):
-            choice = found[0]
-        else:
+        choice = _choose(line, candidates(line), lambda c: c[2], left, candidates,
+                         lambda other: other.remittance_id is None)
+        if choice is None:
             continue
         remittance, instrument_id = choice[0], choice[1]
         _set(line, remittance_id=remittance.id, match_part=CHEQUE, instrument_id=instrument_id, matched_by="auto")
@@ -237,10 +227,17 @@ def _match_cheques(session, tenant_id, bank, credits, span, window) -> list[Remi
     return list(touched.values())
 
 
-def _rivals(line, choice, lines, candidates) -> bool:
-    """Does another unmatched line fit the same remittance part?"""
-    return any(other is not line and other.remittance_id is None and choice in candidates(other)
-               for other in lines)
+def _choose(line, found, reference, lines, candidates, unmatched):
+    """What ``line`` is matched to automatically, of the candidates ``found`` for it: the one
+    whose reference (slip, cheque number) the line mentions; else the only candidate, when no
+    other unmatched line of ``lines`` could take it too; else nothing (left for a person)."""
+    strong = [c for c in found if mentions(line, reference(c))]
+    if len(strong) == 1:
+        return strong[0]
+    if not strong and len(found) == 1 and not any(
+            other is not line and unmatched(other) and found[0] in candidates(other) for other in lines):
+        return found[0]
+    return None
 
 
 def _dishonoured(session: Session, remittance_ids: list[int]) -> dict[int, int]:
@@ -267,15 +264,9 @@ def _match_debits(session, tenant_id, bank, debits, span, window) -> int:
 
     count = 0
     for line in debits:
-        found = candidates(line)
-        strong = [c for c in found if mentions(line, c[1])]
-        if len(strong) == 1:
-            choice = strong[0]
-        elif not strong and len(found) == 1 and not any(
-                other is not line and other.dishonour_id is None and found[0] in candidates(other)
-                for other in debits):
-            choice = found[0]
-        else:
+        choice = _choose(line, candidates(line), lambda c: c[1], debits, candidates,
+                         lambda other: other.dishonour_id is None)
+        if choice is None:
             continue
         _set(line, dishonour_id=choice[0].id, matched_by="auto")
         done.add(choice[0].id)
