@@ -8,10 +8,16 @@ All or nothing, in the caller's transaction:
    payments for one bill queue and the second sees what the first collected;
 3. replay an earlier payment with the same idempotency key (checked *after* the
    locks, so a retry racing its original finds it instead of paying twice);
-4. check each bill's rules (state, outstanding, part payment, minimum, modes);
-5. number the receipts from the tenant's gapless receipt series, apportion
-   each amount over the bill's heads, post each receipt voucher through
-   ``vouchers.post`` and advance the heads' paid amounts.
+4. check each bill's rules (state, outstanding, part payment, minimum, modes) and
+   apportion each amount over the bill's heads;
+5. write the instrument, advance the heads' paid amounts and the bills' receipt
+   counts, then number the receipts from the tenant's gapless receipt series and
+   post each receipt voucher through ``vouchers.post`` (the series rows stay
+   locked from the first number to commit, so only what needs a number follows).
+
+The hot path reads rows, not ORM objects, and writes with Core statements built
+once; the instrument and receipts are still returned as ORM objects
+(``ledger.db.insert_row``).
 
 Lock order everywhere in rasid: bills by id, then the receipt series, then the
 voucher series (taken by the ledger), so writers queue instead of deadlocking.
@@ -558,7 +564,7 @@ def _hold(session: Session, plans: Sequence[_Plan]) -> None:
 _INSERT_HEADS = insert(ReceiptHead.__table__).returning(ReceiptHead.__table__.c.line_no)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=128)  # one per number of heads a payment touches
 def _add_paid(n: int):
     """One UPDATE adding a share to the paid amount of each of ``n`` heads."""
     shares = {bindparam(f"head_{i}"): bindparam(f"add_{i}") for i in range(n)}
