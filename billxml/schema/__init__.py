@@ -43,19 +43,19 @@ def _without_identity_constraints() -> etree._ElementTree:
 
 def lxml_schema() -> etree.XMLSchema:
     """The compiled XSD for this thread (lxml validators keep per-object error logs)."""
-    schema: etree.XMLSchema | None = getattr(_local, "schema", None)
-    if schema is None:
-        schema = etree.XMLSchema(_read_xsd())
-        _local.schema = schema
-    return schema
+    return _per_thread("schema", _read_xsd)
 
 
 def structure_schema() -> etree.XMLSchema:
     """The compiled XSD without its identity constraints, for this thread."""
-    schema: etree.XMLSchema | None = getattr(_local, "structure", None)
+    return _per_thread("structure", _without_identity_constraints)
+
+
+def _per_thread(name: str, build) -> etree.XMLSchema:
+    schema: etree.XMLSchema | None = getattr(_local, name, None)
     if schema is None:
-        schema = etree.XMLSchema(_without_identity_constraints())
-        _local.structure = schema
+        schema = etree.XMLSchema(build())
+        setattr(_local, name, schema)
     return schema
 
 
