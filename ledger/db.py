@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import BigInteger, Engine, Integer, MetaData, create_engine, event, insert, inspect
+from sqlalchemy import BigInteger, Engine, Integer, MetaData, create_engine, event, insert, inspect, select
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///rasid.db"
@@ -131,3 +131,19 @@ def _inserting(table):
     """INSERT … RETURNING the key, built once per table."""
     [key] = table.primary_key.columns
     return insert(table).returning(key)
+
+
+def expire_loaded(session: Session, *models: type) -> None:
+    """Forget what the session holds of rows a set-based UPDATE just changed."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, models):
+            session.expire(obj)
+
+
+def tenant_row(session: Session, model: type, tenant_id: str, row_id: int, *, lock: bool = False):
+    """The tenant's ``model`` row ``row_id``, or None; ``lock`` reads it ``FOR UPDATE`` and
+    refreshes the session's copy with what the lock found."""
+    query = select(model).where(model.tenant_id == tenant_id, model.id == row_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(query).first()

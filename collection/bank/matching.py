@@ -45,7 +45,7 @@ from collection.remittance.models import (
     Remittance,
     RemittanceItem,
 )
-from collection.remittance.remit import expire_loaded
+from ledger.db import expire_loaded, tenant_row
 from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.models import GlAccount, Voucher, VoucherLine
 
@@ -313,11 +313,7 @@ def refresh(session: Session, remittance: Remittance) -> None:
 # -- by hand ------------------------------------------------------------------------------------
 
 def get_line(session: Session, tenant_id: str, line_id: int, *, lock: bool = False) -> BankStatementLine:
-    query = select(BankStatementLine).where(BankStatementLine.tenant_id == tenant_id,
-                                            BankStatementLine.id == line_id)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    line = session.scalars(query).first()
+    line = tenant_row(session, BankStatementLine, tenant_id, line_id, lock=lock)
     if line is None:
         raise NotFound(f"no statement line {line_id} in {tenant_id}", code="STATEMENT_LINE_NOT_FOUND")
     return line

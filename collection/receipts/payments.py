@@ -35,7 +35,6 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.orm.util import identity_key
 
 from collection import audit, calendar
 from collection.audit import Actor, utcnow
@@ -48,7 +47,7 @@ from collection.receipts.models import (
     ReceiptSeries,
 )
 from collection.service_master import INSTRUMENT_TYPES, Service, ServiceHoldingAccount
-from ledger.db import insert_row
+from ledger.db import expire_loaded, insert_row
 from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.journal import LineDraft, PostedVoucher
 from ledger.models import Department, Function, Functionary, Fund, FundSource, GlAccount
@@ -556,7 +555,7 @@ def _hold(session: Session, plans: Sequence[_Plan]) -> None:
         _advance_paid(session, paid)
     bills = [plan.bill.id for plan in plans]
     session.connection().execute(_HOLD_BILLS, {"bills": bills})
-    _expire(session, Bill, bills)
+    expire_loaded(session, Bill)
 
 
 # RETURNING makes SQLAlchemy send a receipt's heads as one multi-row INSERT ("insertmanyvalues",
@@ -578,7 +577,7 @@ def _advance_paid(session: Session, paid: dict[int, int]) -> None:
     for i, (head, amount) in enumerate(paid.items()):
         params[f"head_{i}"], params[f"add_{i}"] = head, amount
     session.connection().execute(_add_paid(len(paid)), params)
-    _expire(session, BillAccount, paid)
+    expire_loaded(session, BillAccount)
 
 
 def give_back(session: Session, bill: Bill, receipt: Receipt) -> None:
@@ -590,14 +589,6 @@ def give_back(session: Session, bill: Bill, receipt: Receipt) -> None:
     if heads:
         _advance_paid(session, {account: -amount for account, amount in heads})
     bill.live_receipts -= 1
-
-
-def _expire(session: Session, model, ids) -> None:
-    """Expire the session's copies of rows a set-based UPDATE has just changed, if it holds any."""
-    for id_ in ids:
-        held = session.identity_map.get(identity_key(model, id_))
-        if held is not None:
-            session.expire(held)
 
 
 _rs = ReceiptSeries.__table__.c

@@ -44,6 +44,7 @@ from collection.remittance.models import (
 )
 from collection.receipts import payments
 from collection.remittance.penalty import raise_penalty_bill
+from ledger.db import tenant_row
 from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.journal import LineDraft
 from ledger.models import GlAccount
@@ -115,10 +116,7 @@ def _label(instrument: Instrument) -> str:
 
 
 def _instrument(session: Session, tenant_id: str, instrument_id: int, *, lock: bool = False) -> Instrument:
-    query = select(Instrument).where(Instrument.tenant_id == tenant_id, Instrument.id == instrument_id)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    instrument = session.scalars(query).first()
+    instrument = tenant_row(session, Instrument, tenant_id, instrument_id, lock=lock)
     if instrument is None:
         raise NotFound(f"no instrument {instrument_id} in {tenant_id}", code="INSTRUMENT_NOT_FOUND")
     return instrument

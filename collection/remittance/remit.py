@@ -51,6 +51,7 @@ from collection.receipts.models import (
 from collection.remittance import selection as chosen
 from collection.remittance.models import CASH_TYPES, REMITTED, REVERSED, Remittance, RemittanceItem
 from collection.remittance.selection import ReceiptSelection
+from ledger.db import expire_loaded
 from ledger.errors import Conflict, NotFound, RasidError, ValidationError
 from ledger.journal import SEGMENTS, LineDraft
 from ledger.models import GlAccount, VoucherLine
@@ -145,13 +146,6 @@ def find_bank_account(session: Session, tenant_id: str, code: str, *, active: bo
     if active and not account.active:
         raise Conflict(f"bank account {code} is inactive", code="BANK_ACCOUNT_INACTIVE", field="bank_account")
     return account
-
-
-def expire_loaded(session: Session, *models: type) -> None:
-    """Forget what the session holds of rows a set-based UPDATE just changed."""
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, models):
-            session.expire(obj)
 
 
 def instruments_of(remittance_id: int):

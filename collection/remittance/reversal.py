@@ -37,19 +37,16 @@ from collection.remittance.models import RECONCILED, REVERSED, Dishonour, Remitt
 from collection.remittance.remit import (
     BATCH_SIZE,
     Progress,
-    expire_loaded,
     instruments_of,
 )
+from ledger.db import expire_loaded, tenant_row
 from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.models import Voucher
 from vouchers import posting
 
 
 def get_remittance(session: Session, tenant_id: str, remittance_id: int, *, lock: bool = False) -> Remittance:
-    query = select(Remittance).where(Remittance.tenant_id == tenant_id, Remittance.id == remittance_id)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    remittance = session.scalars(query).first()
+    remittance = tenant_row(session, Remittance, tenant_id, remittance_id, lock=lock)
     if remittance is None:
         raise NotFound(f"no remittance {remittance_id} in {tenant_id}", code="REMITTANCE_NOT_FOUND")
     return remittance
