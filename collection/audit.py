@@ -13,10 +13,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, DateTime, Index, String, func, select
+from sqlalchemy import JSON, DateTime, Index, String, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ledger.db import Base, BigId, insert_row
+from ledger.db import Base, BigId, Prepared
 
 
 def utcnow() -> dt.datetime:
@@ -64,14 +64,21 @@ class AuditEntry(Base):
 
 
 def record(session: Session, actor: Actor, action: str, *, tenant_id: str | None, entity_type: str,
-           entity_id: str, before: Any = None, after: Any = None) -> AuditEntry:
-    """Write one audit row in the session's transaction (the caller commits)."""
-    entry = AuditEntry(occurred_at=actor.clock(), tenant_id=tenant_id, actor=actor.name,
-                       actor_user_id=actor.user_id, ip=actor.ip, request_id=actor.request_id,
-                       action=action, entity_type=entity_type, entity_id=entity_id,
-                       before=before, after=after)
-    insert_row(session, entry)
-    return entry
+           entity_id: str, before: Any = None, after: Any = None) -> None:
+    """Write one audit row in the session's transaction (the caller commits).
+
+    Written straight away with a prepared INSERT, not as an ORM object: every
+    payment writes one, and nothing reads it back in the same transaction.
+    """
+    _INSERT_ENTRY.rows(session.connection(), {
+        "occurred_at": actor.clock(), "tenant_id": tenant_id, "actor": actor.name,
+        "actor_user_id": actor.user_id, "ip": actor.ip, "request_id": actor.request_id, "action": action,
+        "entity_type": entity_type, "entity_id": entity_id, "before_value": before, "after_value": after})
+
+
+_INSERT_ENTRY = Prepared(insert(AuditEntry.__table__), [
+    "occurred_at", "tenant_id", "actor", "actor_user_id", "ip", "request_id", "action", "entity_type",
+    "entity_id", "before_value", "after_value"])
 
 
 class AuditFilter(NamedTuple):

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, Engine, Integer, MetaData, create_engine, event, insert, inspect, select
+from sqlalchemy import (
+    BigInteger, Connection, Engine, Integer, MetaData, create_engine, event, insert, inspect, select,
+)
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///rasid.db"
@@ -101,7 +106,7 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def insert_row(session: Session, obj) -> None:
-    """INSERT ``obj``'s row with one Core statement and attach it to ``session`` as persistent.
+    """INSERT ``obj``'s row with one prepared statement and attach it to ``session`` as persistent.
 
     For rows written once and not changed in the same transaction (a payment's
     instrument and receipts, audit entries): the ORM's unit of work costs more
@@ -120,17 +125,17 @@ def insert_row(session: Session, obj) -> None:
             setattr(obj, attr.key, None)
     values = {attr.columns[0].key: state.dict[attr.key] for attr in state.mapper.column_attrs
               if attr.key in state.dict}
-    setattr(obj, table.primary_key.columns[0].key,
-            session.connection().execute(_inserting(table), values).scalar_one())
+    [(key,)] = _inserting(table, tuple(values)).rows(session.connection(), values)
+    setattr(obj, table.primary_key.columns[0].key, key)
     make_transient_to_detached(obj)
     session.add(obj)
 
 
-@functools.cache
-def _inserting(table):
-    """INSERT … RETURNING the key, built once per table."""
+@functools.lru_cache(maxsize=256)  # one per table and set of columns given
+def _inserting(table, columns: tuple[str, ...]) -> Prepared:
+    """INSERT of ``columns`` … RETURNING the key, built once per table and columns."""
     [key] = table.primary_key.columns
-    return insert(table).returning(key)
+    return Prepared(insert(table).returning(key), columns)
 
 
 def expire_loaded(session: Session, *models: type) -> None:
@@ -147,3 +152,106 @@ def tenant_row(session: Session, model: type, tenant_id: str, row_id: int, *, lo
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).first()
+
+
+# --------------------------------------------------------------------------- the driver's own SQL
+
+_REQUIRED = object()  #: a parameter the caller must give
+
+
+class _Form(NamedTuple):
+    """A statement as one dialect's driver takes it."""
+
+    sql: str
+    binds: tuple[tuple[str, Any, Any], ...]   #: (name, converter or None, default or _REQUIRED), by placeholder
+    returns_rows: bool
+    results: tuple[Any, ...] | None          #: converter or None per result column; None when none convert
+    error: type[Exception]                   #: the driver's base exception
+
+
+class Prepared:
+    """A Core statement compiled once per database into its driver's own SQL and run on the
+    driver's cursor (``driver_cursor``).
+
+    For the few statements every payment runs, where SQLAlchemy's per-call work
+    (execution context, parameter and result set-up) costs more client CPU than
+    the statement's round trip: about 110 µs against 40 µs on psycopg. Values
+    still pass through the column types' own converters (dates and booleans on
+    SQLite, JSON on both), so what goes in and comes out is what
+    ``Connection.execute`` would give; rows are plain tuples, and a refusal by
+    the database is raised as SQLAlchemy's exception for it (``IntegrityError`` …).
+
+    ``column_keys`` names the columns an INSERT or UPDATE sets, as for
+    ``Compiled``; an expanding ``IN`` has no fixed SQL, so build one statement
+    per number of values instead.
+    """
+
+    def __init__(self, statement, column_keys: Sequence[str] | None = None) -> None:
+        self.statement = statement
+        self.column_keys = list(column_keys) if column_keys is not None else None
+        self._forms: dict[str, _Form] = {}
+
+    def rows(self, connection: Connection, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        """Execute with ``params`` in ``connection``'s transaction; the rows it returns, if any."""
+        form = self._forms.get(connection.dialect.name) or self._compile(connection.dialect)
+        params = params or {}
+        values = []
+        for name, convert, default in form.binds:
+            value = params[name] if default is _REQUIRED else params.get(name, default)
+            values.append(convert(value) if convert is not None else value)
+        cursor = driver_cursor(connection)
+        try:
+            cursor.execute(form.sql, values)
+            rows = cursor.fetchall() if form.returns_rows else []
+        except form.error as exc:
+            raise DBAPIError.instance(form.sql, values, exc, form.error, dialect=connection.dialect) from None
+        if form.results is not None:
+            rows = [tuple(value if convert is None or value is None else convert(value)
+                          for convert, value in zip(form.results, row)) for row in rows]
+        return rows
+
+    def _compile(self, dialect) -> _Form:
+        if dialect.name == "postgresql":  # numbered placeholders for psycopg's raw cursor
+            from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
+
+            target = psycopg_dialect(paramstyle="numeric_dollar")
+        else:
+            target = dialect
+        compiled = self.statement.compile(dialect=target, column_keys=self.column_keys)
+        binds = []
+        for name in compiled.positiontup:
+            bind = compiled.binds[name]
+            if bind.expanding:
+                raise ValueError(f"{name}: an expanding IN has no fixed SQL; build one statement per size")
+            binds.append((name, bind.type.dialect_impl(target).bind_processor(target),
+                          _REQUIRED if bind.required else bind.effective_value))
+        columns = self.statement.selected_columns if self.statement.is_select else compiled.returning or ()
+        converters = tuple(column.type.dialect_impl(target).result_processor(target, None) for column in columns)
+        results = converters if any(converters) else None
+        form = self._forms[dialect.name] = _Form(compiled.string, tuple(binds), bool(columns), results,
+                                                 dialect.loaded_dbapi.Error)
+        return form
+
+
+_RAW_CURSORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def driver_cursor(connection: Connection):
+    """A cursor of the driver connection under ``connection``, in its transaction.
+
+    On psycopg a raw cursor (numbered ``$n`` placeholders, so the driver parses
+    nothing per call), kept per connection, that sends every integer as a 64-bit
+    one so that its prepared statements are reused whatever the values; on
+    sqlite3 a plain cursor.
+    """
+    driver = connection.connection.driver_connection
+    if connection.dialect.name != "postgresql":
+        return driver.cursor()
+    cursor = _RAW_CURSORS.get(driver)
+    if cursor is None:
+        from psycopg import RawCursor
+        from psycopg.types.numeric import Int8BinaryDumper
+
+        cursor = _RAW_CURSORS[driver] = RawCursor(driver)
+        cursor.adapters.register_dumper(int, Int8BinaryDumper)
+    return cursor

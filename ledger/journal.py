@@ -26,7 +26,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import weakref
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -34,6 +33,7 @@ from sqlalchemy import Connection, bindparam, literal, select, union_all
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from ledger.db import driver_cursor
 from ledger.errors import Conflict, LedgerError, NotFound
 from ledger.models import (
     Department, Function, Functionary, Fund, FundSource, GlAccount, Period, Voucher, VoucherSeries,
@@ -117,7 +117,7 @@ def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) ->
     digest = request_digest(draft)
     connection = transaction_connection(db)
     sql = _statements(connection.dialect)
-    cursor = sql.cursor(connection.connection.driver_connection)
+    cursor = driver_cursor(connection)
     lines = draft.lines
     try:
         rows = sql.fetch(cursor, sql.slot(len(lines)), sql.slot_params(draft))
@@ -246,31 +246,16 @@ class _Statements:
         if dialect.name == "postgresql":
             self._mark, self._day = "$", lambda day: day
             next_id, lock = "nextval(pg_get_serial_sequence('vouchers', 'id'))", "FOR UPDATE OF s"
-            self._cursors: weakref.WeakKeyDictionary | None = weakref.WeakKeyDictionary()
         else:
             self._mark, self._day = "?", dt.date.isoformat
             # the IMMEDIATE transaction holds the write lock, so max + 1 is ours
             next_id, lock = "(SELECT coalesce(max(id), 0) + 1 FROM vouchers)", ""
-            self._cursors = None
         self._next_id, self._lock = next_id, lock
         self._slot: dict[int, _Sql] = {}
         self._lines: dict[int, _Sql] = {}
         self.header = self._compile(
             f"INSERT INTO vouchers ({', '.join(_HEADER_COLUMNS)}) "
             f"VALUES ({', '.join(':' + c for c in _HEADER_COLUMNS)})", _HEADER_COLUMNS)
-
-    def cursor(self, connection):
-        """A cursor of the driver's connection (on psycopg: a raw cursor, kept per connection)."""
-        if self._cursors is None:
-            return connection.cursor()
-        cursor = self._cursors.get(connection)
-        if cursor is None:
-            from psycopg import RawCursor
-            from psycopg.types.numeric import Int8BinaryDumper
-
-            cursor = self._cursors[connection] = RawCursor(connection)
-            cursor.adapters.register_dumper(int, Int8BinaryDumper)
-        return cursor
 
     def _compile(self, sql: str, names: Sequence[str]) -> _Sql:
         """``:name`` parameters as the driver's numbered placeholders, in the order of ``names``."""

@@ -15,9 +15,9 @@ All or nothing, in the caller's transaction:
    post each receipt voucher through ``vouchers.post`` (the series rows stay
    locked from the first number to commit, so only what needs a number follows).
 
-The hot path reads rows, not ORM objects, and writes with Core statements built
-once; the instrument and receipts are still returned as ORM objects
-(``ledger.db.insert_row``).
+The hot path reads rows, not ORM objects, and runs Core statements built and
+compiled once (``ledger.db.Prepared``); the instrument and receipts are still
+returned as ORM objects (``ledger.db.insert_row``).
 
 Lock order everywhere in rasid: bills by id, then the receipt series, then the
 voucher series (taken by the ledger), so writers queue instead of deadlocking.
@@ -29,7 +29,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, case, insert, select, update
@@ -47,7 +47,7 @@ from collection.receipts.models import (
     ReceiptSeries,
 )
 from collection.service_master import INSTRUMENT_TYPES, Service, ServiceHoldingAccount
-from ledger.db import expire_loaded, insert_row
+from ledger.db import Prepared, expire_loaded, insert_row
 from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.journal import LineDraft, PostedVoucher
 from ledger.models import Department, Function, Functionary, Fund, FundSource, GlAccount
@@ -138,7 +138,8 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
 def request_digest(tenant_id: str, payment: PaymentIn) -> str:
     """Fingerprint of a payment request as sent, to tell a retry from a different payment
     (the date as given, so a retry after midnight of an undated payment still replays)."""
-    content = [tenant_id, asdict(payment.instrument), [asdict(b) for b in payment.bills],
+    # vars(): the fields as asdict() gives them, without its deep copy (they are flat)
+    content = [tenant_id, vars(payment.instrument), [vars(b) for b in payment.bills],
                payment.collection_type, payment.payer_name, payment.payer_address,
                payment.receipt_date, payment.narration, payment.manual_receipt_number,
                payment.manual_receipt_date]
@@ -148,17 +149,23 @@ def request_digest(tenant_id: str, payment: PaymentIn) -> str:
 def replay(session: Session, tenant_id: str, collector: str, key: str, digest: str) -> Payment | None:
     """The payment ``collector`` made earlier under ``key``, if any; a different request under it
     is refused. Keys belong to their collector: nobody replays another cashier's payment."""
-    instrument = session.scalars(select(Instrument).where(
-        Instrument.tenant_id == tenant_id, Instrument.collected_by == collector,
-        Instrument.idempotency_key == key)).first()
-    if instrument is None:
+    found = _BY_KEY.rows(session.connection(), {"tenant": tenant_id, "collector": collector, "key": key})
+    if not found:
         return None
-    if instrument.request_digest != digest:
+    [(instrument_id, earlier_digest)] = found
+    if earlier_digest != digest:
         raise Conflict(f"idempotency key {key!r} was already used for a different payment",
                        code="IDEMPOTENCY_KEY_REUSED", field="idempotency_key")
+    instrument = session.get(Instrument, instrument_id)
     receipts = session.scalars(select(Receipt).where(Receipt.instrument_id == instrument.id)
                                .order_by(Receipt.id)).all()
     return Payment(instrument, list(receipts), replayed=True)
+
+
+_i = Instrument.__table__.c
+_BY_KEY = Prepared(select(_i.id, _i.request_digest).where(
+    _i.tenant_id == bindparam("tenant"), _i.collected_by == bindparam("collector"),
+    _i.idempotency_key == bindparam("key")))
 
 
 # -- checks -------------------------------------------------------------------------------------
@@ -299,7 +306,14 @@ def _locking(query):
     return query.order_by(_b.id).with_for_update(of=Bill.__table__)
 
 
-_LOCK_BILLS = _locking(_LOCKED_BILL.where(_b.id.in_(bindparam("bills", expanding=True))))
+@functools.lru_cache(maxsize=32)  # one per number of bills a payment pays
+def _lock_by_ids(n: int):
+    return _locking(_LOCKED_BILL.where(_b.id.in_([bindparam(f"bill_{i}") for i in range(n)])))
+
+
+@functools.lru_cache(maxsize=64)
+def _prepared(query) -> Prepared:
+    return Prepared(query)
 
 
 def _pick_bill(rows: Sequence[LockedBill], where: str, label: str, item: BillPayment,
@@ -324,7 +338,7 @@ def _pick_bill(rows: Sequence[LockedBill], where: str, label: str, item: BillPay
 
 
 def _bills(session: Session, query, params: dict, instrument_type: str) -> list[LockedBill]:
-    rows = session.connection().execute(query, {**params, "instrument": instrument_type})
+    rows = _prepared(query).rows(session.connection(), {**params, "instrument": instrument_type})
     return [LockedBill(*row) for row in rows]
 
 
@@ -351,7 +365,8 @@ def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment],
             raise PaymentRefused(f"bills[{n}] is the same bill as bills[{seen[bill_id]}]; pay it once",
                                  code="BILL_REPEATED", field=f"bills[{n}]")
         seen[bill_id] = n
-    locked = {bill.id: bill for bill in _bills(session, _LOCK_BILLS, {"bills": found}, instrument_type)}
+    ids = {f"bill_{i}": bill_id for i, bill_id in enumerate(found)}
+    locked = {bill.id: bill for bill in _bills(session, _lock_by_ids(len(found)), ids, instrument_type)}
     return [locked[bill_id] for bill_id in found]
 
 
@@ -430,16 +445,21 @@ def _head(account: BillHead) -> Head:
 
 
 _a = BillAccount.__table__.c
-_HEADS = (select(_a.bill_id, _a.id, _a.line_no, _a.order, _a.gl_account_id, _a.glcode, Function.code,
-                 _a.description, _a.purpose, _a.cr_paise, _a.dr_paise, _a.paid_paise)
-          .join(Function, Function.id == _a.function_id)
-          .where(_a.bill_id.in_(bindparam("bills", expanding=True)))
-          .order_by(_a.bill_id, _a.line_no))
+
+
+@functools.lru_cache(maxsize=32)  # one per number of bills a payment pays
+def _heads_of(n: int) -> Prepared:
+    return Prepared(select(_a.bill_id, _a.id, _a.line_no, _a.order, _a.gl_account_id, _a.glcode, Function.code,
+                           _a.description, _a.purpose, _a.cr_paise, _a.dr_paise, _a.paid_paise)
+                    .join(Function, Function.id == _a.function_id)
+                    .where(_a.bill_id.in_([bindparam(f"bill_{i}") for i in range(n)]))
+                    .order_by(_a.bill_id, _a.line_no))
 
 
 def _heads(session: Session, bill_ids: Sequence[int]) -> dict[int, list[BillHead]]:
     heads: dict[int, list[BillHead]] = {bill_id: [] for bill_id in bill_ids}
-    for bill_id, *row in session.connection().execute(_HEADS, {"bills": list(bill_ids)}):
+    params = {f"bill_{i}": bill_id for i, bill_id in enumerate(bill_ids)}
+    for bill_id, *row in _heads_of(len(bill_ids)).rows(session.connection(), params):
         heads[bill_id].append(BillHead(*row))
     return heads
 
@@ -493,8 +513,11 @@ class HeadShare(NamedTuple):
     dr_paise: int
 
 
-_HOLD_BILLS = (update(Bill.__table__).where(_b.id.in_(bindparam("bills", expanding=True)))
-               .values(live_receipts=_b.live_receipts + 1))
+@functools.lru_cache(maxsize=32)  # one per number of bills a payment pays
+def _hold_bills(n: int) -> Prepared:
+    """One more live receipt on each of ``n`` bills."""
+    return Prepared(update(Bill.__table__).where(_b.id.in_([bindparam(f"bill_{i}") for i in range(n)]))
+                    .values(live_receipts=_b.live_receipts + 1))
 
 
 def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument: Instrument,
@@ -537,9 +560,11 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
     receipt.voucher_id = posted.id if posted else None
     insert_row(session, receipt)
     if shares:
-        connection = session.connection()
-        connection.execute(_INSERT_HEADS, [{**share._asdict(), "receipt_id": receipt.id,
-                                            "tenant_id": bill.tenant_id} for share in shares])
+        params = {"receipt_id": receipt.id, "tenant_id": bill.tenant_id}
+        for i, share in enumerate(shares):
+            for name, value in zip(HeadShare._fields, share):
+                params[f"{name}_{i}"] = value
+        _insert_heads(len(shares)).rows(session.connection(), params)
     return receipt
 
 
@@ -553,22 +578,25 @@ def _hold(session: Session, plans: Sequence[_Plan]) -> None:
     paid = {share.key: share.cr_paise + share.dr_paise for plan in plans for share in plan.split.shares}
     if paid:
         _advance_paid(session, paid)
-    bills = [plan.bill.id for plan in plans]
-    session.connection().execute(_HOLD_BILLS, {"bills": bills})
+    bills = {f"bill_{i}": plan.bill.id for i, plan in enumerate(plans)}
+    _hold_bills(len(bills)).rows(session.connection(), bills)
     expire_loaded(session, Bill)
 
 
-# RETURNING makes SQLAlchemy send a receipt's heads as one multi-row INSERT ("insertmanyvalues",
-# compiled once) rather than one statement per head.
-_INSERT_HEADS = insert(ReceiptHead.__table__).returning(ReceiptHead.__table__.c.line_no)
+@functools.lru_cache(maxsize=64)  # one per number of heads a receipt has
+def _insert_heads(n: int) -> Prepared:
+    """A receipt's ``n`` heads in one multi-row INSERT."""
+    return Prepared(insert(ReceiptHead.__table__).values([
+        {"receipt_id": bindparam("receipt_id"), "tenant_id": bindparam("tenant_id"),
+         **{name: bindparam(f"{name}_{i}") for name in HeadShare._fields}} for i in range(n)]))
 
 
 @functools.lru_cache(maxsize=128)  # one per number of heads a payment touches
-def _add_paid(n: int):
+def _add_paid(n: int) -> Prepared:
     """One UPDATE adding a share to the paid amount of each of ``n`` heads."""
     shares = {bindparam(f"head_{i}"): bindparam(f"add_{i}") for i in range(n)}
-    return (update(BillAccount.__table__).where(_a.id.in_(list(shares)))
-            .values(paid_paise=_a.paid_paise + case(shares, value=_a.id)))
+    return Prepared(update(BillAccount.__table__).where(_a.id.in_(list(shares)))
+                    .values(paid_paise=_a.paid_paise + case(shares, value=_a.id)))
 
 
 def _advance_paid(session: Session, paid: dict[int, int]) -> None:
@@ -576,7 +604,7 @@ def _advance_paid(session: Session, paid: dict[int, int]) -> None:
     params = {}
     for i, (head, amount) in enumerate(paid.items()):
         params[f"head_{i}"], params[f"add_{i}"] = head, amount
-    session.connection().execute(_add_paid(len(paid)), params)
+    _add_paid(len(paid)).rows(session.connection(), params)
     expire_loaded(session, BillAccount)
 
 
@@ -592,9 +620,9 @@ def give_back(session: Session, bill: Bill, receipt: Receipt) -> None:
 
 
 _rs = ReceiptSeries.__table__.c
-_NEXT_SEQ = (update(ReceiptSeries.__table__)
-             .where(_rs.tenant_id == bindparam("tenant"), _rs.financial_year == bindparam("fy"))
-             .values(last_seq=_rs.last_seq + 1).returning(_rs.last_seq))
+_NEXT_SEQ = Prepared(update(ReceiptSeries.__table__)
+                     .where(_rs.tenant_id == bindparam("tenant"), _rs.financial_year == bindparam("fy"))
+                     .values(last_seq=_rs.last_seq + 1).returning(_rs.last_seq))
 
 
 def next_receipt_seq(session: Session, tenant_id: str, fy: str) -> int:
@@ -605,15 +633,17 @@ def next_receipt_seq(session: Session, tenant_id: str, fy: str) -> int:
     gives its number back, so the series stays gapless.
     """
     connection = session.connection()
-    seq = connection.execute(_NEXT_SEQ, {"tenant": tenant_id, "fy": fy}).scalar()
-    if seq is None:  # the first receipt of the year starts the series
+    series = {"tenant": tenant_id, "fy": fy}
+    taken = _NEXT_SEQ.rows(connection, series)
+    if not taken:  # the first receipt of the year starts the series
         try:
             with session.begin_nested():
                 connection.execute(insert(ReceiptSeries.__table__),
                                    {"tenant_id": tenant_id, "financial_year": fy, "last_seq": 0})
         except IntegrityError:  # another payment started it first; its lock decides who is next
             pass
-        seq = connection.execute(_NEXT_SEQ, {"tenant": tenant_id, "fy": fy}).scalar_one()
+        taken = _NEXT_SEQ.rows(connection, series)
+    [(seq,)] = taken
     return seq
 
 
