@@ -18,6 +18,7 @@ heads' paid amounts):
 * 16 client processes making part payments of ₹1 on 100 hot bills, to show
   contention on the bill rows and on the receipt and voucher series.
 
+Every timed run, rasid's and pgbench's, starts after a ``CHECKPOINT`` (``_pg.settle``).
 At the end it checks the books: Σ receipts = cash in hand in the trial
 balance, and ``check_ledger`` finds nothing wrong.
 """
@@ -36,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import migrations  # noqa: E402
 from benchmarks._masters import clone_tenant  # noqa: E402
-from benchmarks._pg import fresh_database, pgbench_tps  # noqa: E402
+from benchmarks._pg import fresh_database, pgbench_tps, settle  # noqa: E402
 from collection.audit import Actor  # noqa: E402
 from collection.bills.intake import submit_bill_xml  # noqa: E402
 from collection.masters import load_masters, read_masters_file  # noqa: E402
@@ -128,6 +129,7 @@ def rate_in_full(url: str, refs: list[str], tenants: list[str]) -> float:
     clients = len(tenants)
     work = [(url, refs[i::clients] if tenants.count(tenant) > 1 else refs, tenant)
             for i, tenant in enumerate(tenants)]
+    settle()
     start = time.perf_counter()
     if clients == 1:
         _pay_in_full(*work[0])
@@ -177,6 +179,7 @@ def main() -> None:
     tps4 = max(tps4, pgbench_tps(4, pg_seconds))
 
     hot = [f"H-{n:06d}" for n in range(100)]
+    settle()
     start = time.perf_counter()
     with mp.get_context("fork").Pool(16) as pool:
         results = pool.starmap(_pay_hot, [(url, hot, hot_each, seed) for seed in range(16)])

@@ -8,7 +8,8 @@ Posts N vouchers of 2–6 lines, one transaction each, through ``vouchers.post``
 trigger, kept balances, hash chain) on one Core connection per client (``--session``:
 an ORM session per voucher, as an HTTP request) from 1 client and from 4 client processes,
 and prints vouchers/s with the ratio to pgbench's TPC-B-like TPS for the same
-number of clients (the better of a pgbench run before and one after). Then it times the trial balance of a month holding 10,000
+number of clients (the better of a pgbench run before and one after; every timed run
+starts after a ``CHECKPOINT``). Then it times the trial balance of a month holding 10,000
 lines and of one holding 1,000,000 lines (same chart, days and series).
 Targets: posting ≥ 0.5 × pgbench; trial balance at 1M ≤ 1.5 × at 10k.
 """
@@ -31,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import migrations  # noqa: E402
 import vouchers  # noqa: E402
 from benchmarks._masters import clone_tenant  # noqa: E402
-from benchmarks._pg import fresh_database, pgbench_tps  # noqa: E402
+from benchmarks._pg import fresh_database, pgbench_tps, settle  # noqa: E402
 from collection.masters import load_masters, read_masters_file  # noqa: E402
 from ledger.db import make_engine, session_factory, unit_of_work  # noqa: E402
 from ledger.journal import LineDraft  # noqa: E402
@@ -192,6 +193,7 @@ def main() -> None:
                                   (4, ["RECEIPT", "JOURNAL", "CONTRA", "PAYMENT"], "4 clients, 4 series"),
                                   (4, ["RECEIPT"], "4 clients, 1 series")]:
         before = pgbench_tps(clients, args.pgbench_seconds)
+        settle()
         rate, runs = posting_rate(url, clients, args.vouchers, types, via_session=args.session)
         after = pgbench_tps(clients, args.pgbench_seconds)
         base = max(before, after)  # pgbench's own runs vary; compare with the better one
@@ -203,6 +205,7 @@ def main() -> None:
     print(f"trial balance (a month, kept balances): loading {args.tb_small:,} and {args.tb_large:,} lines ...")
     load_lines(url, "bench.tb_small", args.tb_small, 10)
     load_lines(url, "bench.tb_large", args.tb_large, 200)
+    settle()
     small, large = tb_time(url, "bench.tb_small"), tb_time(url, "bench.tb_large")
     print(f"  {args.tb_small:>9,} lines: {small * 1000:7.2f} ms")
     print(f"  {args.tb_large:>9,} lines: {large * 1000:7.2f} ms   ratio {large / small:.2f} (target ≤ 1.5)")
