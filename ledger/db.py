@@ -204,7 +204,7 @@ class Prepared:
             cursor.execute(form.sql, values)
             rows = cursor.fetchall() if form.returns_rows else []
         except form.error as exc:
-            raise DBAPIError.instance(form.sql, values, exc, form.error, dialect=connection.dialect) from None
+            raise as_sqlalchemy_error(connection, cursor, exc, form.sql, values) from None
         if form.results is not None:
             rows = [tuple(value if convert is None or value is None else convert(value)
                           for convert, value in zip(form.results, row)) for row in rows]
@@ -231,6 +231,18 @@ class Prepared:
         form = self._forms[dialect.name] = _Form(compiled.string, tuple(binds), bool(columns), results,
                                                  dialect.loaded_dbapi.Error)
         return form
+
+
+def as_sqlalchemy_error(connection: Connection, cursor, exc: Exception, sql: str | None,
+                       values: Sequence | None) -> DBAPIError:
+    """The driver's ``exc``, raised by a statement sent on ``driver_cursor``, as SQLAlchemy would
+    raise it. A lost connection is invalidated, as SQLAlchemy does for its own statements, so
+    that the pool opens a new one instead of handing the dead one out again."""
+    lost = connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, cursor)
+    if lost:
+        connection.invalidate(exc)
+    return DBAPIError.instance(sql, values, exc, connection.dialect.loaded_dbapi.Error,
+                               connection_invalidated=lost, dialect=connection.dialect)
 
 
 _RAW_CURSORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

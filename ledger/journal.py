@@ -33,7 +33,7 @@ from sqlalchemy import Connection, bindparam, literal, select, union_all
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from ledger.db import driver_cursor
+from ledger.db import as_sqlalchemy_error, driver_cursor
 from ledger.errors import Conflict, LedgerError, NotFound
 from ledger.models import (
     Department, Function, Functionary, Fund, FundSource, GlAccount, Period, Voucher, VoucherSeries,
@@ -122,7 +122,7 @@ def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) ->
     try:
         rows = sql.fetch(cursor, sql.slot(len(lines)), sql.slot_params(draft))
     except sql.dbapi.Error as exc:
-        raise translate_db_error(exc) from exc
+        raise _refusal(connection, cursor, exc) from exc
     if not rows:  # no period contains the date, or the series has no voucher yet this year
         return _post_first_of_series(connection, draft, numbering)
     (period_id, status, fy_code, series_id, last_seq, last_hash, number_format, voucher_id,
@@ -140,11 +140,11 @@ def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) ->
         raise LedgerError(f"the period containing {draft.voucher_date} is closed",
                           code="LEDGER_PERIOD_CLOSED", field="voucher_date")
     slot = _Slot(voucher_id, series_id, last_seq + 1, last_hash, period_id, fy_code, number_format)
-    return _insert(cursor, sql, draft, numbering, slot, ids, digest)
+    return _insert(connection, cursor, sql, draft, numbering, slot, ids, digest)
 
 
-def _insert(cursor, sql: _Statements, draft: VoucherDraft, numbering: Numbering, slot: _Slot,
-            ids: list[tuple[int, ...]], digest: str) -> PostedVoucher:
+def _insert(connection: Connection, cursor, sql: _Statements, draft: VoucherDraft, numbering: Numbering,
+            slot: _Slot, ids: list[tuple[int, ...]], digest: str) -> PostedVoucher:
     """Insert the lines, then the header whose trigger checks and books the whole voucher."""
     number = numbering.render(slot.number_format, SeriesSlot(draft.tenant_id, draft.voucher_type,
                                                              slot.fy_code, slot.seq, draft.voucher_date))
@@ -158,9 +158,16 @@ def _insert(cursor, sql: _Statements, draft: VoucherDraft, numbering: Numbering,
         sql.run(cursor, (sql.lines(len(ids)), sql.line_params(draft, slot.voucher_id, ids)),
                 (sql.header, sql.header_params(draft, slot, number, digest, total, hash_)))
     except sql.dbapi.Error as exc:
-        raise translate_db_error(exc) from exc
+        raise _refusal(connection, cursor, exc) from exc
     return PostedVoucher(slot.voucher_id, draft.tenant_id, draft.voucher_type, number,
                          draft.voucher_date, total, hash_)
+
+
+def _refusal(connection: Connection, cursor, exc: Exception) -> Exception:
+    """A refusal by the ledger's triggers or constraints as its coded error; a lost connection
+    as SQLAlchemy's error for it (the connection invalidated)."""
+    error = as_sqlalchemy_error(connection, cursor, exc, None, None)
+    return error if error.connection_invalidated else translate_db_error(exc)
 
 
 def _post_first_of_series(connection: Connection, draft: VoucherDraft,

@@ -1,16 +1,19 @@
-"""Prepared statements give what ``Connection.execute`` gives: Python values, SQLAlchemy's errors."""
+"""Statements on the driver's cursor behave as ``Connection.execute``: Python values, SQLAlchemy's
+errors, and a lost connection invalidated so that the next unit of work reconnects."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 from sqlalchemy import bindparam, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+import vouchers
 from collection import audit
 from collection.audit import Actor, AuditEntry
-from ledger.db import Prepared
+from ledger.db import Prepared, unit_of_work
 from ledger.models import FinancialYear, GlAccount, Tenant
+from tests.helpers import DAY, line
 
 _YEAR = Prepared(select(FinancialYear.code, FinancialYear.start_date, FinancialYear.end_date)
                  .where(FinancialYear.tenant_id == bindparam("tenant"), FinancialYear.code == bindparam("code")))
@@ -58,3 +61,32 @@ def test_a_missing_parameter_and_an_expanding_in_are_refused(session, tenant):
     expanding = Prepared(select(GlAccount.id).where(GlAccount.glcode.in_(bindparam("codes", expanding=True))))
     with pytest.raises(ValueError, match="expanding"):
         expanding.rows(session.connection(), {"codes": ["4501001"]})
+
+
+@pytest.mark.postgres_only
+def test_a_lost_connection_is_invalidated_and_the_next_unit_of_work_reconnects(engine, factory, tenant):
+    with factory() as session:
+        pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with engine.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+        with pytest.raises(OperationalError) as raised:
+            _YEAR.rows(session.connection(), {"tenant": tenant, "code": "2026-27"})
+        assert raised.value.connection_invalidated
+        session.rollback()
+    with unit_of_work(factory) as session:
+        assert _YEAR.rows(session.connection(), {"tenant": tenant, "code": "2026-27"})[0][0] == "2026-27"
+
+
+@pytest.mark.postgres_only
+def test_a_posting_on_a_lost_connection_is_a_database_error_not_a_ledger_refusal(engine, factory, tenant):
+    with factory() as session:
+        pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with engine.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+        with pytest.raises(OperationalError) as raised:
+            vouchers.post(session, tenant, "RECEIPT", DAY, [line("4501001", dr=100), line("1100101", cr=100)])
+        assert raised.value.connection_invalidated
+        session.rollback()
+    with unit_of_work(factory) as session:
+        assert vouchers.post(session, tenant, "RECEIPT", DAY,
+                             [line("4501001", dr=100), line("1100101", cr=100)]).total == 100
