@@ -63,30 +63,34 @@ def test_a_missing_parameter_and_an_expanding_in_are_refused(session, tenant):
         expanding.rows(session.connection(), {"codes": ["4501001"]})
 
 
-@pytest.mark.postgres_only
-def test_a_lost_connection_is_invalidated_and_the_next_unit_of_work_reconnects(engine, factory, tenant):
+def _lose_connection_then(engine, factory, statement) -> None:
+    """Run ``statement(session)`` after the session's backend was terminated: it must raise
+    SQLAlchemy's OperationalError with the connection invalidated, and the next unit of work
+    must run it on a new connection."""
     with factory() as session:
         pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
         with engine.connect() as other:
             other.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
         with pytest.raises(OperationalError) as raised:
-            _YEAR.rows(session.connection(), {"tenant": tenant, "code": "2026-27"})
+            statement(session)
         assert raised.value.connection_invalidated
         session.rollback()
     with unit_of_work(factory) as session:
+        statement(session)
+
+
+@pytest.mark.postgres_only
+def test_a_lost_connection_is_invalidated_and_the_next_unit_of_work_reconnects(engine, factory, tenant):
+    def read(session):
         assert _YEAR.rows(session.connection(), {"tenant": tenant, "code": "2026-27"})[0][0] == "2026-27"
+
+    _lose_connection_then(engine, factory, read)
 
 
 @pytest.mark.postgres_only
 def test_a_posting_on_a_lost_connection_is_a_database_error_not_a_ledger_refusal(engine, factory, tenant):
-    with factory() as session:
-        pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
-        with engine.connect() as other:
-            other.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
-        with pytest.raises(OperationalError) as raised:
-            vouchers.post(session, tenant, "RECEIPT", DAY, [line("4501001", dr=100), line("1100101", cr=100)])
-        assert raised.value.connection_invalidated
-        session.rollback()
-    with unit_of_work(factory) as session:
-        assert vouchers.post(session, tenant, "RECEIPT", DAY,
-                             [line("4501001", dr=100), line("1100101", cr=100)]).total == 100
+    def post(session):
+        lines = [line("4501001", dr=100), line("1100101", cr=100)]
+        assert vouchers.post(session, tenant, "RECEIPT", DAY, lines).total == 100
+
+    _lose_connection_then(engine, factory, post)
