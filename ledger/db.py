@@ -109,9 +109,9 @@ def insert_row(session: Session, obj) -> None:
     """INSERT ``obj``'s row with one prepared statement and attach it to ``session`` as persistent.
 
     For rows written once and not changed in the same transaction (a payment's
-    instrument and receipts, audit entries): the ORM's unit of work costs more
-    Python than the SQL. Unset columns take their scalar default (or NULL) on
-    the object too, so nothing needs loading back but a server default.
+    instrument and receipts): the ORM's unit of work costs more Python than the
+    SQL. Unset columns take their scalar default (or NULL) on the object too, so
+    nothing needs loading back but a server default.
     """
     state = inspect(obj)
     table = state.mapper.local_table
