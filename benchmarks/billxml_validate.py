@@ -17,8 +17,8 @@ load average before and after: other processes on the machine move the figures.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,7 +27,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from billxml import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._measure import load_average  # noqa: E402
+from billxml import (  # noqa: E402
     Account,
     Bill,
     BillCollect,
@@ -38,7 +41,7 @@ from billxml import (
     parse_bill_xml,
     write_bill_xml,
 )
-from billxml.schema import XSD_PATH
+from billxml.schema import XSD_PATH  # noqa: E402
 
 BILLS = 100
 ACCOUNTS = 5
@@ -98,7 +101,7 @@ def main() -> None:
     arguments.add_argument("--files", type=int, default=100)
     arguments.add_argument("--rounds", type=int, default=7)
     options = arguments.parse_args()
-    print(f"load average (1/5/15 min) before: {_load()}")
+    print(f"load average (1/5/15 min) before: {load_average()}")
 
     with tempfile.TemporaryDirectory(prefix="billxml-bench-") as folder:
         paths = []
@@ -133,11 +136,7 @@ def main() -> None:
     print(f"rasid     parse_bill_xml (secure+XSD+model): {ours * 1000:8.3f} ms/document")
     print(f"ratio     rasid / baseline                 : {ours / base:8.2f}  (target <= 2.00)")
     print(f"          per-round ratios, min..max       : {ratios[0]:.2f} .. {ratios[-1]:.2f}")
-    print(f"load average (1/5/15 min) after: {_load()}")
-
-
-def _load() -> str:
-    return "/".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average (1/5/15 min) after: {load_average()}")
 
 
 if __name__ == "__main__":

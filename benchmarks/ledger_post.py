@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import multiprocessing as mp
-import os
 import random
-import resource
 import statistics
 import sys
 import time
@@ -32,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import migrations  # noqa: E402
 import vouchers  # noqa: E402
 from benchmarks._masters import clone_tenant  # noqa: E402
+from benchmarks._measure import backend_cpu, cpu_time, load_average, spent  # noqa: E402
 from benchmarks._pg import fresh_database, pgbench_tps, settle  # noqa: E402
 from collection.masters import load_masters, read_masters_file  # noqa: E402
 from ledger.db import make_engine, session_factory, unit_of_work  # noqa: E402
@@ -86,7 +85,7 @@ def _post_many(url: str, tenant: str, vtype: str, count: int, seed: int, lines_r
     engine = make_engine(url)
     with engine.connect() as connection:  # the pool's one connection, opened before the clock
         backend = connection.connection.driver_connection.info.backend_pid
-        client, server, start = _cpu(), _backend_cpu(backend), time.monotonic()
+        client, server, start = cpu_time(), backend_cpu(backend), time.monotonic()
         if via_session:
             connection.close()  # back to the pool, where each session finds it again
             factory = session_factory(engine)
@@ -97,24 +96,9 @@ def _post_many(url: str, tenant: str, vtype: str, count: int, seed: int, lines_r
             for lines, day in drafts:
                 with connection.begin():
                     vouchers.post(connection, tenant, vtype, day, lines)
-        end, client, server = time.monotonic(), _cpu() - client, _backend_cpu(backend, server)
+        end, client, server = time.monotonic(), cpu_time() - client, spent(server, backend_cpu(backend))
     engine.dispose()
     return Run(start, end, client, server)
-
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _backend_cpu(pid: int, since: float | None = 0.0) -> float | None:
-    """CPU seconds of server backend ``pid`` (``/proc/<pid>/schedstat``), when it runs here."""
-    try:
-        with open(f"/proc/{pid}/schedstat") as stat:
-            seconds = int(stat.read().split()[0]) / 1e9
-    except OSError:
-        return None
-    return None if since is None else seconds - since
 
 
 def posting_rate(url: str, clients: int, total: int, types: list[str], tenant: str = TENANT,
@@ -187,7 +171,7 @@ def main() -> None:
 
     print(f"PostgreSQL at {url.rsplit('@', 1)[-1]}; {args.vouchers:,} vouchers of 2–6 lines per run, "
           f"{'an ORM session per voucher' if args.session else 'one Core connection per client'}; "
-          f"load average {_load()}")
+          f"load average {load_average()}")
     results = {}
     for clients, types, label in [] if args.tb_only else [(1, ["RECEIPT"], "1 client, 1 series"),
                                   (4, ["RECEIPT", "JOURNAL", "CONTRA", "PAYMENT"], "4 clients, 4 series"),
@@ -200,7 +184,7 @@ def main() -> None:
         results[label] = (rate, base)
         print(f"  {label:<22} {rate:8.0f} vouchers/s   pgbench -c {clients}: {base:7.0f} tps "
               f"(before {before:.0f}, after {after:.0f})   ratio {rate / base:.2f}   "
-              f"({cpu_per_posting(runs, args.vouchers // clients * clients)}, load {_load()})")
+              f"({cpu_per_posting(runs, args.vouchers // clients * clients)}, load {load_average()})")
 
     print(f"trial balance (a month, kept balances): loading {args.tb_small:,} and {args.tb_large:,} lines ...")
     load_lines(url, "bench.tb_small", args.tb_small, 10)
@@ -212,11 +196,7 @@ def main() -> None:
     if results:
         one = results["1 client, 1 series"]
         print(f"posting vs pgbench (1 client): {one[0] / one[1]:.2f} (target ≥ 0.5)")
-    print(f"load average at the end: {_load()} (other work on this machine skews both sides)")
-
-
-def _load() -> str:
-    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average at the end: {load_average()} (other work on this machine skews both sides)")
 
 
 if __name__ == "__main__":

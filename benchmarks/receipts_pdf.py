@@ -32,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks._measure import cpu_time, load_average
 from receipt_templates import BatchRenderer, Renderer, sample_receipt
 from receipt_templates.doctor import harfbuzz_subset_available
 
@@ -39,17 +40,8 @@ BATCH_TARGET = 40.0  # receipts/s on two cores (issue 6)
 SINGLE_TARGET = 2.0  # single PDF time / layout-only time
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
-
-
-def _load() -> str:
-    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def _single(repeats: int, template: str) -> None:
@@ -82,10 +74,10 @@ def _single(repeats: int, template: str) -> None:
 def _batch(size: int, workers: int, chunk_size: int, template: str) -> None:
     # Workers' CPU time is known once they have exited (RUSAGE_CHILDREN): a pool that only
     # starts and warms up gives the start-up share, to subtract from the real run's.
-    cpu_before = _children_cpu()
+    cpu_before = cpu_time(children=True)
     with BatchRenderer(workers=workers, chunk_size=chunk_size, warm_templates=(template,)) as printer:
         printer.warm_up()
-    cpu_startup = _children_cpu() - cpu_before
+    cpu_startup = cpu_time(children=True) - cpu_before
 
     views = (sample_receipt(i) for i in range(1, size + 1))  # a stream, as from a query
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,7 +93,7 @@ def _batch(size: int, workers: int, chunk_size: int, template: str) -> None:
             parent_cpu = time.process_time() - parent_cpu
         megabytes = out.stat().st_size / 1e6
     assert pages == size, (pages, size)
-    cpu_batch = _children_cpu() - cpu_before - 2 * cpu_startup
+    cpu_batch = cpu_time(children=True) - cpu_before - 2 * cpu_startup
     startup_s, batch_s = warm - start, done - warm
     rate = size / batch_s
     print(f"batch of {size} receipts, {workers} workers, chunks of {chunk_size}, one PDF "
@@ -138,12 +130,12 @@ def main() -> None:
     fast = harfbuzz_subset_available()
     subsetting = "libharfbuzz-subset (fast)" if fast else "fontTools (SLOW: libharfbuzz-subset0)"
     print(f"WeasyPrint {weasyprint.__version__}; font subsetting: {subsetting}")
-    print(f"CPUs: {os.cpu_count()}; before: {_load()}")
+    print(f"CPUs: {os.cpu_count()}; load average before: {load_average()}")
     print(f"template: {args.template}")
     if not args.skip_single:
         _single(repeats, args.template)
     _batch(batch_size, args.workers, args.chunk_size, args.template)
-    print(f"after: {_load()}")
+    print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text  # noqa: E402
 
 import migrations  # noqa: E402
+from benchmarks._measure import backend_cpu, cpu_time, spent  # noqa: E402
 from benchmarks._pg import fresh_database  # noqa: E402
 from collection.audit import Actor  # noqa: E402
 import vouchers  # noqa: E402
@@ -126,24 +127,6 @@ def setup(url: str, count: int) -> None:
     engine.dispose()
 
 
-def backend_cpu(pid: int) -> float | None:
-    """CPU seconds (user + system) of server process ``pid``, if it runs on this machine."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def client_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _spent(before: float | None, after: float | None) -> float | None:
-    return None if before is None or after is None else after - before
-
-
 def baseline(url: str) -> dict:
     """The same rows' state changes as bare UPDATEs, committed; then undone (untimed)."""
     engine = make_engine(url)
@@ -159,7 +142,7 @@ def baseline(url: str) -> dict:
                          {"t": TENANT})
             conn.execute(text(f"UPDATE receipts SET status = 'REMITTED' WHERE id IN ({ids})"), {"t": TENANT})
         seconds = time.perf_counter() - started
-        server = _spent(server, backend_cpu(pid))
+        server = spent(server, backend_cpu(pid))
         with conn.begin():
             conn.execute(text("UPDATE receipts SET status = 'APPROVED' WHERE status = 'REMITTED'"))
             conn.execute(text("UPDATE instruments SET status = 'NEW' WHERE status <> 'NEW'"))
@@ -180,7 +163,7 @@ def child(url: str, action: str) -> None:
     with engine.connect() as conn:
         pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()  # the pool's one connection
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    server, client = backend_cpu(pid), client_cpu()
+    server, client = backend_cpu(pid), cpu_time()
     started = time.perf_counter()
     with unit_of_work(factory) as session:
         if action == "remit":
@@ -190,7 +173,7 @@ def child(url: str, action: str) -> None:
             done = reverse_remittance(session, TENANT, 1, "benchmark", Actor("bench"), today=DAY)
             count, number = done.receipt_count, "reversal"
     seconds = time.perf_counter() - started
-    server, client = _spent(server, backend_cpu(pid)), client_cpu() - client
+    server, client = spent(server, backend_cpu(pid)), cpu_time() - client
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"seconds": seconds, "server_cpu": server, "client_cpu": client, "receipts": count,
                       "voucher": number, "rss_before_kib": before, "rss_peak_kib": peak}))

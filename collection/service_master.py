@@ -62,7 +62,7 @@ class Service(Base):
 
     @property
     def instrument_types(self) -> tuple[str, ...]:
-        return tuple(t for t in self.instruments.split(",") if t)
+        return instrument_types(self.instruments)
 
 
 class ServiceHoldingAccount(Base):
@@ -98,6 +98,11 @@ class ServiceBouncePenalty(Base):
     service_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     amount_paise: Mapped[int] = mapped_column(BigInteger)
     gl_account_id: Mapped[int] = mapped_column(BigInteger)  #: a detailed income head
+
+
+def instrument_types(instruments: str) -> tuple[str, ...]:
+    """The instrument types of a service's ``instruments`` column (comma-separated)."""
+    return tuple(t for t in instruments.split(",") if t)
 
 
 def get_service(session: Session, tenant_id: str, code: str) -> Service:

@@ -129,8 +129,9 @@ def auto_match(session: Session, tenant_id: str, bank: BankAccount, actor: Actor
             max(x.txn_date for x in lines) + dt.timedelta(days=window))
     credits = [x for x in lines if x.direction == CREDIT]
     debits = [x for x in lines if x.direction == DEBIT]
-    remittances = _match_credits(session, tenant_id, bank, credits, span, window)
-    remittances += _match_cheques(session, tenant_id, bank, credits, span, window)
+    slips = _slips(session, tenant_id, bank, span) if credits else _Slips([], defaultdict(set))
+    remittances = _match_credits(session, slips, credits, window)
+    remittances += _match_cheques(session, slips, credits, window)
     dishonours = _match_debits(session, tenant_id, bank, debits, span, window)
     session.flush()
     for remittance in {r.id: r for r in remittances}.values():
@@ -143,22 +144,33 @@ def auto_match(session: Session, tenant_id: str, bank: BankAccount, actor: Actor
     return MatchReport(len(lines) - unmatched - dishonours, dishonours, unmatched)
 
 
-def _match_credits(session, tenant_id, bank, credits, span, window) -> list[Remittance]:
-    if not credits:
-        return []
+class _Slips(NamedTuple):
+    """The remittances a statement's credits may confirm, locked, and the parts of each that
+    lines already confirm (kept up to date as credits are matched)."""
+
+    remittances: list[Remittance]
+    matched: defaultdict[int, set[str]]
+
+
+def _slips(session: Session, tenant_id: str, bank: BankAccount, span) -> _Slips:
     remittances = list(session.scalars(
         select(Remittance).where(Remittance.tenant_id == tenant_id, Remittance.bank_account_id == bank.id,
                                  Remittance.status == REMITTED, Remittance.pay_in_date >= span[0],
                                  Remittance.pay_in_date <= span[1])
         .order_by(Remittance.id).with_for_update().execution_options(populate_existing=True)))
-    if not remittances:
+    matched: defaultdict[int, set[str]] = defaultdict(set)
+    if remittances:
+        for rid, part in session.execute(select(BankStatementLine.remittance_id, BankStatementLine.match_part)
+                                         .where(BankStatementLine.remittance_id.in_([r.id for r in remittances]))):
+            matched[rid].add(part)
+    return _Slips(remittances, matched)
+
+
+def _match_credits(session, slips: _Slips, credits, window) -> list[Remittance]:
+    remittances, matched = slips
+    if not credits or not remittances:
         return []
-    ids = [r.id for r in remittances]
-    matched: dict[int, set[str]] = defaultdict(set)
-    for rid, part in session.execute(select(BankStatementLine.remittance_id, BankStatementLine.match_part)
-                                     .where(BankStatementLine.remittance_id.in_(ids))):
-        matched[rid].add(part)
-    dishonoured = _dishonoured(session, ids)
+    dishonoured = _dishonoured(session, [r.id for r in remittances])
     touched: dict[int, Remittance] = {}
 
     def candidates(line):
@@ -184,22 +196,13 @@ def _match_credits(session, tenant_id, bank, credits, span, window) -> list[Remi
     return list(touched.values())
 
 
-def _match_cheques(session, tenant_id, bank, credits, span, window) -> list[Remittance]:
+def _match_cheques(session, slips: _Slips, credits, window) -> list[Remittance]:
     """Credits left over, one per cheque: each to a deposited cheque of a slip of the window."""
     left = [x for x in credits if x.remittance_id is None]
-    if not left:
+    if not left or not slips.remittances:
         return []
-    remittances = {r.id: r for r in session.scalars(
-        select(Remittance).where(Remittance.tenant_id == tenant_id, Remittance.bank_account_id == bank.id,
-                                 Remittance.status == REMITTED, Remittance.pay_in_date >= span[0],
-                                 Remittance.pay_in_date <= span[1])
-        .order_by(Remittance.id).with_for_update().execution_options(populate_existing=True))}
-    if not remittances:
-        return []
-    matched: dict[int, set[str]] = defaultdict(set)
-    for rid, part in session.execute(select(BankStatementLine.remittance_id, BankStatementLine.match_part)
-                                     .where(BankStatementLine.remittance_id.in_(list(remittances)))):
-        matched[rid].add(part)
+    remittances = {r.id: r for r in slips.remittances}
+    matched = slips.matched
     credited = select(BankStatementLine.instrument_id).where(BankStatementLine.instrument_id.is_not(None))
     cheques = [(remittances[rid], iid, number, amount) for rid, iid, number, amount in session.execute(
         select(RemittanceItem.remittance_id, Instrument.id, Instrument.number, Instrument.amount_paise)
@@ -331,9 +334,7 @@ def match_line(session: Session, tenant_id: str, line_id: int, actor: Actor, *, 
     if instrument_id is not None:
         remittance = _remittance_of_cheque(session, tenant_id, instrument_id)
     elif remittance_id is not None:
-        remittance = session.scalars(select(Remittance).where(
-            Remittance.tenant_id == tenant_id, Remittance.id == remittance_id).with_for_update()
-            .execution_options(populate_existing=True)).first()
+        remittance = tenant_row(session, Remittance, tenant_id, remittance_id, lock=True)
         if remittance is None:
             raise NotFound(f"no remittance {remittance_id} in {tenant_id}", code="REMITTANCE_NOT_FOUND")
     line = get_line(session, tenant_id, line_id, lock=True)

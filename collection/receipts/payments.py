@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -46,7 +46,7 @@ from collection.receipts.models import (
     APPROVED, COLLECTION_TYPES, NEW, TO_BE_SUBMITTED, Instrument, Receipt, ReceiptHead,
     ReceiptSeries,
 )
-from collection.service_master import INSTRUMENT_TYPES, Service, ServiceHoldingAccount
+from collection.service_master import INSTRUMENT_TYPES, Service, ServiceHoldingAccount, instrument_types
 from ledger.db import Prepared, expire_loaded, insert_row
 from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.journal import LineDraft, PostedVoucher
@@ -214,7 +214,7 @@ class LockedBill(NamedTuple):
     paid_by: str | None
     total_paise: int
     minimum_paise: int
-    part_payment_allowed: bool | None   #: None: the bill did not say; the service's default holds
+    part_payment: bool                  #: the rule in force: the bill's own, else its service's default
     modes_not_allowed: str
     live_receipts: int
     fund: str
@@ -226,19 +226,12 @@ class LockedBill(NamedTuple):
     service_name: str
     service_active: bool
     instruments: str                    #: the service's instrument types, comma-separated
-    part_payment_default: bool
     workflow: str
     post_voucher_on: str
     receipt_number_format: str
     advance_gl_account_id: int | None
     advance_glcode: str | None
     holding_glcode: str | None          #: the service's holding account for this instrument type
-
-    @property
-    def part_payment(self) -> bool:
-        if self.part_payment_allowed is None:
-            return self.part_payment_default
-        return self.part_payment_allowed
 
 
 def _code_of(model, column, key):
@@ -261,11 +254,12 @@ def _holding_of(service_id):
 _LOCKED_BILL = (
     select(_b.id, _b.tenant_id, _b.version, _b.status, _b.ref_no, _b.consumer_code, _b.bill_date,
            _b.payee_name, _b.payee_address, _b.paid_by, _b.total_paise, _b.minimum_paise,
-           _b.part_payment_allowed, _b.modes_not_allowed, _b.live_receipts,
+           func.coalesce(_b.part_payment_allowed, _s.part_payment_default), _b.modes_not_allowed,
+           _b.live_receipts,
            _code_of(Fund, Fund.code, _b.fund_id), _code_of(Functionary, Functionary.code, _b.functionary_id),
            _code_of(Department, Department.code, _b.department_id),
            _code_of(FundSource, FundSource.code, _b.fund_source_id),
-           _s.id, _s.code, _s.name, _s.active, _s.instruments, _s.part_payment_default, _s.workflow,
+           _s.id, _s.code, _s.name, _s.active, _s.instruments, _s.workflow,
            _s.post_voucher_on, _s.receipt_number_format, _s.advance_gl_account_id, _advance.glcode,
            _holding_of(_s.id))
     .join(Service.__table__, _s.id == _b.service_id)
@@ -306,9 +300,19 @@ def _locking(query):
     return query.order_by(_b.id).with_for_update(of=Bill.__table__)
 
 
-@functools.lru_cache(maxsize=32)  # one per number of bills a payment pays
+def _bill_ids(n: int) -> list:
+    """``n`` bill id parameters, for the statements built once per number of bills a payment pays
+    (given by ``_bill_params``)."""
+    return [bindparam(f"bill_{i}") for i in range(n)]
+
+
+def _bill_params(bill_ids: Sequence[int]) -> dict[str, int]:
+    return {f"bill_{i}": bill_id for i, bill_id in enumerate(bill_ids)}
+
+
+@functools.lru_cache(maxsize=32)
 def _lock_by_ids(n: int):
-    return _locking(_LOCKED_BILL.where(_b.id.in_([bindparam(f"bill_{i}") for i in range(n)])))
+    return _locking(_LOCKED_BILL.where(_b.id.in_(_bill_ids(n))))
 
 
 @functools.lru_cache(maxsize=64)
@@ -365,8 +369,8 @@ def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment],
             raise PaymentRefused(f"bills[{n}] is the same bill as bills[{seen[bill_id]}]; pay it once",
                                  code="BILL_REPEATED", field=f"bills[{n}]")
         seen[bill_id] = n
-    ids = {f"bill_{i}": bill_id for i, bill_id in enumerate(found)}
-    locked = {bill.id: bill for bill in _bills(session, _lock_by_ids(len(found)), ids, instrument_type)}
+    locked = {bill.id: bill
+              for bill in _bills(session, _lock_by_ids(len(found)), _bill_params(found), instrument_type)}
     return [locked[bill_id] for bill_id in found]
 
 
@@ -405,7 +409,7 @@ def _plan(n: int, bill: LockedBill, heads: list[BillHead], item: BillPayment,
     if not bill.service_active:
         raise PaymentRefused(f"{where}: service {bill.service_code} is inactive", code="SERVICE_INACTIVE",
                              field=where)
-    accepted = [t for t in bill.instruments.split(",") if t]
+    accepted = instrument_types(bill.instruments)
     if instrument_type not in accepted:
         raise PaymentRefused(f"{bill.service_name} does not accept {instrument_type} payments "
                              f"(accepts {', '.join(accepted)})",
@@ -447,19 +451,18 @@ def _head(account: BillHead) -> Head:
 _a = BillAccount.__table__.c
 
 
-@functools.lru_cache(maxsize=32)  # one per number of bills a payment pays
+@functools.lru_cache(maxsize=32)
 def _heads_of(n: int) -> Prepared:
     return Prepared(select(_a.bill_id, _a.id, _a.line_no, _a.order, _a.gl_account_id, _a.glcode, Function.code,
                            _a.description, _a.purpose, _a.cr_paise, _a.dr_paise, _a.paid_paise)
                     .join(Function, Function.id == _a.function_id)
-                    .where(_a.bill_id.in_([bindparam(f"bill_{i}") for i in range(n)]))
+                    .where(_a.bill_id.in_(_bill_ids(n)))
                     .order_by(_a.bill_id, _a.line_no))
 
 
 def _heads(session: Session, bill_ids: Sequence[int]) -> dict[int, list[BillHead]]:
     heads: dict[int, list[BillHead]] = {bill_id: [] for bill_id in bill_ids}
-    params = {f"bill_{i}": bill_id for i, bill_id in enumerate(bill_ids)}
-    for bill_id, *row in _heads_of(len(bill_ids)).rows(session.connection(), params):
+    for bill_id, *row in _heads_of(len(bill_ids)).rows(session.connection(), _bill_params(bill_ids)):
         heads[bill_id].append(BillHead(*row))
     return heads
 
@@ -513,10 +516,10 @@ class HeadShare(NamedTuple):
     dr_paise: int
 
 
-@functools.lru_cache(maxsize=32)  # one per number of bills a payment pays
+@functools.lru_cache(maxsize=32)
 def _hold_bills(n: int) -> Prepared:
     """One more live receipt on each of ``n`` bills."""
-    return Prepared(update(Bill.__table__).where(_b.id.in_([bindparam(f"bill_{i}") for i in range(n)]))
+    return Prepared(update(Bill.__table__).where(_b.id.in_(_bill_ids(n)))
                     .values(live_receipts=_b.live_receipts + 1))
 
 
@@ -527,8 +530,8 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
     seq = next_receipt_seq(session, bill.tenant_id, fy)
     number = bill.receipt_number_format.format(
         fy=fy, seq=seq, mm=f"{receipt_date.month:02d}", yyyy=f"{receipt_date.year:04d}", prefix=bill.service_code)
-    holding = bank_glcode if instrument.instrument_type == "bankchallan" and bank_glcode else bill.holding_glcode
-    codes = BillCodes(bill.fund, bill.functionary, bill.department, bill.fund_source, holding, bill.advance_glcode)
+    codes = BillCodes(bill.fund, bill.functionary, bill.department, bill.fund_source,
+                      _holding(instrument.instrument_type, bill.holding_glcode, bank_glcode), bill.advance_glcode)
     by_id = {h.id: h for h in plan.heads}
     shares: list[HeadShare] = []
     for share in plan.split.shares:
@@ -578,8 +581,7 @@ def _hold(session: Session, plans: Sequence[_Plan]) -> None:
     paid = {share.key: share.cr_paise + share.dr_paise for plan in plans for share in plan.split.shares}
     if paid:
         _advance_paid(session, paid)
-    bills = {f"bill_{i}": plan.bill.id for i, plan in enumerate(plans)}
-    _hold_bills(len(bills)).rows(session.connection(), bills)
+    _hold_bills(len(plans)).rows(session.connection(), _bill_params([plan.bill.id for plan in plans]))
     expire_loaded(session, Bill)
 
 
@@ -680,9 +682,16 @@ def bill_codes(session: Session, bill: Bill, service: Service, instrument: Instr
         "fund": bill.fund_id, "functionary": bill.functionary_id, "department": bill.department_id,
         "fund_source": bill.fund_source_id, "service": service.id, "instrument": instrument.instrument_type,
         "advance": service.advance_gl_account_id, "bank_account": instrument.bank_account_id}).one()
-    if instrument.instrument_type == "bankchallan" and bank is not None:
-        holding = bank
-    return BillCodes(fund, functionary, department, fund_source, holding, advance)
+    return BillCodes(fund, functionary, department, fund_source, _holding(instrument.instrument_type, holding, bank),
+                     advance)
+
+
+def _holding(instrument_type: str, service_holding: str | None, bank_glcode: str | None) -> str | None:
+    """Where a receipt's money sits until remitted: the service's holding account for the
+    instrument type, except that a bank challan's is already in the ULB's bank account."""
+    if instrument_type == "bankchallan" and bank_glcode is not None:
+        return bank_glcode
+    return service_holding
 
 
 def post_receipt_voucher(session: Session, receipt: Receipt, codes: BillCodes, shares: Sequence,

@@ -17,7 +17,7 @@ from collection.audit import Actor
 from collection.bills.intake import submit_bill_xml
 from collection.bills.models import Bill
 from collection.receipts.models import Instrument, Receipt, ReceiptHead
-from collection.service_master import Service, ServiceBouncePenalty
+from collection.service_master import Service, ServiceBouncePenalty, get_service
 from ledger.models import Department, Functionary, Fund, FundSource, GlAccount
 
 
@@ -27,9 +27,7 @@ def penalty_of(session: Session, service: Service) -> ServiceBouncePenalty | Non
 
 def remove_penalty(session: Session, tenant_id: str, service_code: str) -> None:
     """The service bills no penalty for bounced cheques from now on (bills raised stay)."""
-    service = session.scalars(select(Service).where(Service.tenant_id == tenant_id,
-                                                    Service.code == service_code)).one()
-    found = penalty_of(session, service)
+    found = penalty_of(session, get_service(session, tenant_id, service_code))
     if found is not None:
         session.delete(found)
         session.flush()
