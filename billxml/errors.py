@@ -80,6 +80,9 @@ class ErrorCode(StrEnum):
     """glCode is a group (major/minor) head, not a detailed head that takes postings."""
     TOTAL_MISMATCH = "TOTAL_MISMATCH"
     """totalAmount is not sum(crAmount) - sum(drAmount) of the bill's accounts."""
+    ACCOUNT_BOTH_SIDES = "ACCOUNT_BOTH_SIDES"
+    """An account with both crAmount and drAmount above zero: a head is a due (credit) or a
+    rebate (debit), and collecting apportions, receipts and posts it as one or the other."""
     MINIMUM_ABOVE_TOTAL = "MINIMUM_ABOVE_TOTAL"
     """minimumAmount is greater than totalAmount."""
     MINIMUM_WITHOUT_PART_PAYMENT = "MINIMUM_WITHOUT_PART_PAYMENT"

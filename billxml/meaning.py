@@ -78,6 +78,22 @@ def check_totals(doc: BillCollect) -> Iterator[BillXmlError]:
                 f"{place.path}/totalAmount", "totalAmount")
 
 
+def check_one_sided(doc: BillCollect) -> Iterator[BillXmlError]:
+    """Each account is a due or a rebate: apportioning fills dues and applies rebates, and a
+    receipt head and its voucher line are one-sided, so a head with both would be collected
+    beyond the bill's total."""
+    for place, bill in iter_bills(doc):
+        for number, account in enumerate(bill.accounts, start=1):
+            if account.cr_paise > 0 and account.dr_paise > 0:
+                at = place._replace(account=number)
+                yield _error(
+                    ErrorCode.ACCOUNT_BOTH_SIDES,
+                    f"account {number} of bill {bill.ref_no} ({account.gl_code}) has crAmount "
+                    f"{to_rupees(account.cr_paise)} and drAmount {to_rupees(account.dr_paise)}; send "
+                    "the due and the rebate as two accounts",
+                    f"{at.path}/drAmount", "drAmount")
+
+
 def check_minimum(doc: BillCollect) -> Iterator[BillXmlError]:
     for place, bill in iter_bills(doc):
         minimum = bill.minimum_paise
@@ -223,7 +239,7 @@ def check_function_codes(doc: BillCollect, masters: Masters) -> Iterator[BillXml
 
 MODEL_RULES: tuple[DocumentRule, ...] = (check_not_negative, check_unique_bills)
 """What the XSD already guarantees for a parsed document; needed for models built in code."""
-DOCUMENT_RULES: tuple[DocumentRule, ...] = (check_totals, check_minimum)
+DOCUMENT_RULES: tuple[DocumentRule, ...] = (check_totals, check_one_sided, check_minimum)
 MASTER_RULES: tuple[MasterRule, ...] = (
     check_service, check_minimum_by_service, check_header_segments, check_gl_codes,
     check_function_codes,

@@ -63,6 +63,11 @@ class AuditEntry(Base):
     after: Mapped[Any | None] = mapped_column("after_value", JSON(none_as_null=True))
 
 
+def cli_actor(by: str | None) -> Actor:
+    """The operator of a CLI command: ``--by`` when given, else ``cli:<login>``."""
+    return Actor(by, request_id=f"cli-{uuid.uuid4().hex}") if by else Actor.cli()
+
+
 def record(session: Session, actor: Actor, action: str, *, tenant_id: str | None, entity_type: str,
            entity_id: str, before: Any = None, after: Any = None) -> None:
     """Write one audit row in the session's transaction (the caller commits).

@@ -11,7 +11,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from collection.models import BankAccount
-from collection.service_master import Service, ServiceBouncePenalty, ServiceHoldingAccount
+from collection.service_master import (
+    Service, ServiceBouncePenalty, ServiceGatewayAccount, ServiceHoldingAccount,
+)
 from ledger.errors import NotFound
 from ledger.money import format_rupees
 from ledger.models import (
@@ -232,6 +234,14 @@ def _service_views(session: Session, tenant_id: str, services: list[Service]) ->
             .where(ServiceHoldingAccount.service_id.in_(list(holding)))
             .order_by(ServiceHoldingAccount.instrument_type)):
         holding[service_id][instrument] = glcode[gl_id]
+    gateways: dict[int, dict[str, str]] = {s.id: {} for s in services}
+    for service_id, gateway, gl_id in session.execute(
+            select(ServiceGatewayAccount.service_id, ServiceGatewayAccount.gateway,
+                   ServiceGatewayAccount.gl_account_id)
+            .where(ServiceGatewayAccount.tenant_id == tenant_id,
+                   ServiceGatewayAccount.service_id.in_(list(gateways)))
+            .order_by(ServiceGatewayAccount.gateway)):
+        gateways[service_id][gateway] = glcode[gl_id]
     penalty = {service_id: {"amount": format_rupees(paise), "glcode": glcode[gl_id]}
                for service_id, paise, gl_id in session.execute(
                    select(ServiceBouncePenalty.service_id, ServiceBouncePenalty.amount_paise,
@@ -245,7 +255,8 @@ def _service_views(session: Session, tenant_id: str, services: list[Service]) ->
              "post_voucher_on": s.post_voucher_on,
              "receipt_number_format": s.receipt_number_format,
              "advance_glcode": glcode.get(s.advance_gl_account_id),
-             "holding_accounts": holding[s.id], "cheque_bounce_penalty": penalty.get(s.id)}
+             "holding_accounts": holding[s.id], "gateway_accounts": gateways[s.id],
+             "cheque_bounce_penalty": penalty.get(s.id)}
             for s in services]
 
 

@@ -20,6 +20,7 @@ from collection.remittance import penalty
 from collection.masters import (
     AccountIn,
     BankAccountIn,
+    LoadReport,
     MastersFile,
     SegmentIn,
     ServiceIn,
@@ -50,6 +51,19 @@ def _as_one_entry():
 def _load(session: Session, masters: MastersFile) -> None:
     with _as_one_entry():
         load_masters(session, masters)
+
+
+def load_file(session: Session, actor: Actor, masters: MastersFile, source: str) -> LoadReport:
+    """Load a whole masters file (``rasid masters load``), with one audit record of what changed
+    per tenant it names; a file that changes nothing records nothing."""
+    report = load_masters(session, masters)
+    changed = {f"{section}.{what}": count for (section, what), count in sorted(report.items())
+               if what != "unchanged" and count}
+    if changed:
+        for tenant in masters.tenants:
+            audit.record(session, actor, "master.file.load", tenant_id=tenant.code, entity_type="masters_file",
+                         entity_id=source[-200:], after={"changes": changed})
+    return report
 
 
 def _load_into(session: Session, tenant_id: str, **sections) -> None:

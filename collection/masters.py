@@ -19,18 +19,21 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from collection.models import BankAccount
+from collection.receipts.models import Receipt
 from collection.service_master import (
-    DEFAULT_RECEIPT_NUMBER_FORMAT, INSTRUMENT_TYPES, Service, ServiceBouncePenalty, ServiceHoldingAccount,
+    DEFAULT_RECEIPT_NUMBER_FORMAT, INSTRUMENT_TYPES, Service, ServiceBouncePenalty, ServiceGatewayAccount,
+    ServiceHoldingAccount, gateway_key,
 )
 from ledger.errors import RasidError, ValidationError
 from ledger.journal import SEGMENTS
 from ledger.money import parse_rupees
 from ledger.models import (
-    ACCOUNT_PURPOSES, Department, Functionary, Fund, FundSource, GlAccount, Tenant, VoucherLine,
+    ACCOUNT_PURPOSES, Department, Functionary, Fund, FundSource, GlAccount, Tenant, Voucher, VoucherLine,
 )
 from ledger.periods import ensure_financial_year
+from receipt_templates.catalog import has_template
 from vouchers.models import VoucherNumberFormat
-from vouchers.numbering import check_format
+from vouchers.numbering import DEFAULT_FORMAT as DEFAULT_VOUCHER_FORMAT, check_format
 from vouchers.types import VOUCHER_TYPES
 
 
@@ -95,6 +98,9 @@ class ServiceIn(_In):
     receipt_number_format: str = DEFAULT_RECEIPT_NUMBER_FORMAT
     advance_glcode: Text | None = None
     holding_accounts: dict[Literal[INSTRUMENT_TYPES], Text]  # type: ignore[valid-type]
+    #: online collections per gateway (BBPS, a bank's payment gateway) → its clearing head;
+    #: absent: left as they are; given: exactly these
+    gateway_accounts: dict[Text, Text] | None = None
     cheque_bounce_penalty: BouncePenaltyIn | None = None
 
 
@@ -140,6 +146,9 @@ def read_masters_file(path: str | Path) -> MastersFile:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ValidationError(f"{path}: no such file", code="MASTERS_FILE_NOT_FOUND") from None
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})",
+                              code="MASTERS_INVALID") from None
     except yaml.YAMLError as exc:
         raise ValidationError(f"{path}: not valid YAML/JSON: {exc}", code="MASTERS_INVALID") from None
     return parse_masters(raw, source=str(path))
@@ -147,7 +156,7 @@ def read_masters_file(path: str | Path) -> MastersFile:
 
 def parse_masters(raw: object, *, source: str = "masters") -> MastersFile:
     try:
-        return MastersFile.model_validate(raw)
+        masters = MastersFile.model_validate(raw)
     except PydanticError as exc:
         details = [{"code": "MASTERS_INVALID", "field": _path(err["loc"]), "message": err["msg"]}
                    for err in exc.errors()]
@@ -155,6 +164,33 @@ def parse_masters(raw: object, *, source: str = "masters") -> MastersFile:
         raise ValidationError(f"{source}: {first['field']}: {first['message']}"
                               + (f" (and {len(details) - 1} more)" if len(details) > 1 else ""),
                               code="MASTERS_INVALID", field=first["field"], details=details) from None
+    _check_unique_codes(masters, source)
+    return masters
+
+
+#: Each section's key: a file naming one twice would load the second over the first, or fail
+#: on the database's unique key; it is a mistake in the file, refused with its place.
+_KEYS = {"funds": "code", "functions": "code", "functionaries": "code", "departments": "code",
+         "fund_sources": "code", "accounts": "glcode", "bank_accounts": "code", "services": "code"}
+
+
+def _check_unique_codes(masters: MastersFile, source: str) -> None:
+    def twice(field: str, code: str) -> ValidationError:
+        return ValidationError(f"{source}: {field}: {code!r} is given twice", code="MASTERS_INVALID",
+                               field=field)
+
+    tenants: set[str] = set()
+    for t, tenant in enumerate(masters.tenants):
+        if tenant.code in tenants:
+            raise twice(f"tenants[{t}].code", tenant.code)
+        tenants.add(tenant.code)
+        for section, key in _KEYS.items():
+            seen: set[str] = set()
+            for i, item in enumerate(getattr(tenant, section)):
+                code = getattr(item, key)
+                if code in seen:
+                    raise twice(f"tenants[{t}].{section}[{i}].{key}", code)
+                seen.add(code)
 
 
 def _path(loc: tuple) -> str:
@@ -179,6 +215,7 @@ def load_masters(session: Session, masters: MastersFile) -> LoadReport:
             ensure_financial_year(session, tenant.code, code)
         for vtype, fmt in tenant.voucher_numbering.items():
             _load_number_format(session, tenant.code, vtype, fmt, f"{where}.voucher_numbering", report)
+        _check_numbers_distinct(session, tenant.code, f"{where}.voucher_numbering")
         _load_bank_accounts(session, tenant.code, tenant.bank_accounts, f"{where}.bank_accounts", report)
         _load_services(session, tenant.code, tenant.services, f"{where}.services", report)
     session.flush()
@@ -255,13 +292,31 @@ def _load_number_format(session, tenant_id, vtype, fmt, where, report) -> None:
     if vtype not in VOUCHER_TYPES:
         raise ValidationError(f"{where}: unknown voucher type {vtype!r}; one of {sorted(VOUCHER_TYPES)}",
                               code="MASTERS_INVALID", field=f"{where}.{vtype}")
-    check_format(fmt)
+    fmt = check_format(fmt, prefix=VOUCHER_TYPES[vtype].prefix, max_length=Voucher.number.type.length,
+                       field=f"{where}.{vtype}")
     row = session.get(VoucherNumberFormat, (tenant_id, vtype))
     if row is None:
         session.add(VoucherNumberFormat(tenant_id=tenant_id, voucher_type=vtype, format=fmt))
         report[("voucher_numbering", "created")] += 1
     else:
         _apply(row, {"format": fmt}, report, "voucher_numbering")
+
+
+def _check_numbers_distinct(session, tenant_id: str, where: str) -> None:
+    """Two voucher types whose formats make the same numbers could never both post (numbers are
+    unique per tenant): refuse formats that coincide, as ``{fy}/{seq}`` for two types would."""
+    session.flush()
+    configured = dict(session.execute(select(VoucherNumberFormat.voucher_type, VoucherNumberFormat.format)
+                                      .where(VoucherNumberFormat.tenant_id == tenant_id)).all())
+    seen: dict[str, str] = {}
+    for vtype, kind in VOUCHER_TYPES.items():
+        fmt = configured.get(vtype, DEFAULT_VOUCHER_FORMAT)
+        sample = fmt.format(prefix=kind.prefix, fy="2026-27", seq=1, yyyy="2026", mm="04")
+        if sample in seen:
+            raise ValidationError(f"{where}: {seen[sample]} and {vtype} vouchers would both be numbered "
+                                  f"{sample!r}; give each type its own format (e.g. with {{prefix}})",
+                                  code="NUMBER_FORMAT_INVALID", field=f"{where}.{vtype}")
+        seen[sample] = vtype
 
 
 def _load_bank_accounts(session, tenant_id, items, where, report) -> None:
@@ -314,7 +369,10 @@ def _load_services(session, tenant_id, items, where, report) -> None:
                 raise ValidationError(f"{here}: {name.replace('_', ' ')} {code!r} is not defined",
                                       code="MASTERS_INVALID", field=f"{here}.{name}")
             ids[f"{name}_id"] = known[code]
-        check_format(item.receipt_number_format)
+        number_format = check_format(item.receipt_number_format, prefix=item.code,
+                                     max_length=Receipt.number.type.length,
+                                     field=f"{here}.receipt_number_format")
+        _check_template(item.receipt_template, f"{here}.receipt_template")
         missing = [t for t in item.instruments if t not in item.holding_accounts]
         if missing:
             raise ValidationError(f"{here}: no holding account for {', '.join(missing)}",
@@ -327,6 +385,7 @@ def _load_services(session, tenant_id, items, where, report) -> None:
                                       "detailed asset account", code="MASTERS_INVALID",
                                       field=f"{here}.holding_accounts.{instrument}")
             holding[instrument] = gl.id
+        gateways = _gateway_accounts(item, accounts, here)
         advance = None
         if item.advance_glcode:
             gl = accounts.get(item.advance_glcode)
@@ -339,7 +398,7 @@ def _load_services(session, tenant_id, items, where, report) -> None:
                   "instruments": ",".join(item.instruments), "part_payment_default": item.part_payment,
                   "receipt_template": item.receipt_template, "workflow": item.workflow,
                   "post_voucher_on": item.post_voucher_on,
-                  "receipt_number_format": item.receipt_number_format, "advance_gl_account_id": advance}
+                  "receipt_number_format": number_format, "advance_gl_account_id": advance}
         penalty = _bounce_penalty(item, accounts, here)
         row = existing.get(item.code)
         if row is None:
@@ -357,12 +416,63 @@ def _load_services(session, tenant_id, items, where, report) -> None:
             else:
                 session.add(ServiceHoldingAccount(tenant_id=tenant_id, service_id=row.id,
                                                   instrument_type=instrument, gl_account_id=gl_id))
+        if gateways is not None:
+            _keep_gateway_accounts(session, tenant_id, row.id, gateways)
         if penalty is not None:  # absent from the file: left as it is, like everything else
             kept = session.get(ServiceBouncePenalty, (tenant_id, row.id))
             if kept is None:
                 session.add(ServiceBouncePenalty(tenant_id=tenant_id, service_id=row.id, **penalty))
             else:
                 kept.amount_paise, kept.gl_account_id = penalty["amount_paise"], penalty["gl_account_id"]
+
+
+def _gateway_accounts(item: ServiceIn, accounts: dict, here: str) -> dict[str, int] | None:
+    """The service's clearing head per payment gateway (by ``gateway_key``), or None to keep them."""
+    if item.gateway_accounts is None:
+        return None
+    where = f"{here}.gateway_accounts"
+    if item.gateway_accounts and "online" not in item.instruments:
+        raise ValidationError(f"{where}: gateway accounts are for online payments, which the service "
+                              "does not accept", code="MASTERS_INVALID", field=where)
+    found: dict[str, int] = {}
+    for gateway, glcode in item.gateway_accounts.items():
+        key = gateway_key(gateway)
+        if not key or len(key) > 64 or key in found:
+            raise ValidationError(f"{where}: gateway {gateway!r} is blank, too long or given twice",
+                                  code="MASTERS_INVALID", field=f"{where}.{gateway}")
+        gl = accounts.get(glcode)
+        if gl is None or gl.type != "asset" or not gl.postable:
+            raise ValidationError(f"{where}: clearing account {glcode!r} for {gateway} must be a detailed "
+                                  "asset account", code="MASTERS_INVALID", field=f"{where}.{gateway}")
+        found[key] = gl.id
+    return found
+
+
+def _keep_gateway_accounts(session: Session, tenant_id: str, service_id: int, gateways: dict[str, int]) -> None:
+    """Make the service's gateway accounts exactly ``gateways`` (a mapping, not a posting: safe to drop)."""
+    current = {g.gateway: g for g in session.scalars(
+        select(ServiceGatewayAccount).where(ServiceGatewayAccount.service_id == service_id))}
+    for gateway, row in current.items():
+        if gateway not in gateways:
+            session.delete(row)
+    for gateway, gl_id in gateways.items():
+        if gateway in current:
+            current[gateway].gl_account_id = gl_id
+        else:
+            session.add(ServiceGatewayAccount(tenant_id=tenant_id, service_id=service_id, gateway=gateway,
+                                              gl_account_id=gl_id))
+
+
+def _check_template(name: str, field: str) -> None:
+    """A service prints its receipts with ``name``: refuse one that is not on the template path."""
+    try:
+        found = has_template(name)
+    except FileNotFoundError as exc:  # RASID_RECEIPT_TEMPLATES names a missing folder
+        raise ValidationError(str(exc), code="RECEIPT_TEMPLATE_UNKNOWN", field=field) from None
+    if not found:
+        raise ValidationError(f"{field}: there is no receipt template {name!r} (`rasid templates list` "
+                              "shows them; a tenant's own live in $RASID_RECEIPT_TEMPLATES)",
+                              code="RECEIPT_TEMPLATE_UNKNOWN", field=field)
 
 
 def _bounce_penalty(item: ServiceIn, accounts: dict, here: str) -> dict | None:

@@ -80,6 +80,28 @@ class ServiceHoldingAccount(Base):
     gl_account_id: Mapped[int] = mapped_column(BigInteger)
 
 
+class ServiceGatewayAccount(Base):
+    """The clearing account of one payment gateway's online collections for a service (revision
+    0006), so each gateway's settlements are matched against its own head. Online payments
+    through a gateway with no row here go to the service's ``online`` holding account."""
+
+    __tablename__ = "service_gateway_accounts"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "service_id"], ["services.tenant_id", "services.id"]),
+        ForeignKeyConstraint(["tenant_id", "gl_account_id"], ["gl_accounts.tenant_id", "gl_accounts.id"]),
+    )
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    gateway: Mapped[str] = mapped_column(String(64), primary_key=True)  #: upper case, as ``gateway_key`` gives it
+    gl_account_id: Mapped[int] = mapped_column(BigInteger)
+
+
+def gateway_key(gateway: str | None) -> str:
+    """How a gateway's name is matched: trimmed, upper case (``bbps`` is ``BBPS``)."""
+    return (gateway or "").strip().upper()
+
+
 class ServiceBouncePenalty(Base):
     """The penalty billed when one of a service's cheques or DDs is dishonoured (revision 0005).
 

@@ -1,7 +1,9 @@
 """Recompute what the ledger keeps and report every difference.
 
 ``rasid ledger check`` runs this: kept balances against the lines, every
-voucher's balance, each series' numbers (1..n without a gap) and hash chain.
+voucher's balance, each series' numbers (1..n without a gap) and hash chain
+(also of vouchers whose series row is gone), and that every master, period
+and series a posting names still exists.
 It never repairs anything: a difference is evidence, to be investigated.
 """
 from __future__ import annotations
@@ -12,22 +14,34 @@ from typing import NamedTuple
 from sqlalchemy import except_, func, select
 from sqlalchemy.orm import Session
 
-from ledger.journal import voucher_hash
-from ledger.models import LedgerBalance, Voucher, VoucherLine, VoucherSeries
+from ledger.journal import SEGMENTS, voucher_hash
+from ledger.models import GlAccount, LedgerBalance, Period, Voucher, VoucherLine, VoucherSeries
+from ledger.reports import require_tenant
 
 KEY = ("gl_account_id", "fund_id", "function_id", "functionary_id", "department_id", "fund_source_id")
 
 
+#: What lines and headers name (table, column, label) and the table that must still hold it.
+REFERENCES = ((VoucherLine, "gl_account_id", "GL account", GlAccount),
+              *((VoucherLine, f"{name}_id", name.replace("_", " "), model) for name, model in SEGMENTS),
+              (Voucher, "period_id", "period", Period))
+
+
 class Problem(NamedTuple):
-    kind: str      #: balance | voucher | sequence | chain
+    kind: str      #: balance | voucher | sequence | chain | master
     tenant_id: str
     message: str
 
 
 def check_ledger(session: Session, tenant_id: str | None = None) -> list[Problem]:
+    """Every difference found, of one tenant or all; an unknown tenant is refused, not passed."""
+    if tenant_id:
+        require_tenant(session, tenant_id)
     problems = list(_balances(session, tenant_id))
     problems += list(_vouchers(session, tenant_id))
     problems += list(_chains(session, tenant_id))
+    problems += list(_lost_series(session, tenant_id))
+    problems += list(_lost_masters(session, tenant_id))
     return problems
 
 
@@ -80,7 +94,48 @@ def _chains(session: Session, tenant_id: str | None) -> Iterator[Problem]:
         yield from _chain(session, series)
 
 
-def _chain(session: Session, series: VoucherSeries) -> Iterator[Problem]:
+class _LostSeries(NamedTuple):
+    """A series known only from its vouchers: its row (the head of the chain) is gone."""
+
+    id: int
+    tenant_id: str
+    voucher_type: str
+    last_seq: None = None
+    last_hash: None = None
+
+
+def _lost_series(session: Session, tenant_id: str | None) -> Iterator[Problem]:
+    """Vouchers whose series row is gone: reported, and their chain walked all the same."""
+    query = (select(Voucher.series_id, Voucher.tenant_id, Voucher.voucher_type, func.count())
+             .outerjoin(VoucherSeries, VoucherSeries.id == Voucher.series_id)
+             .where(VoucherSeries.id.is_(None))
+             .group_by(Voucher.series_id, Voucher.tenant_id, Voucher.voucher_type)
+             .order_by(Voucher.series_id))
+    if tenant_id:
+        query = query.where(Voucher.tenant_id == tenant_id)
+    for series_id, tenant, voucher_type, count in session.execute(query).all():
+        yield Problem("chain", tenant, f"series {voucher_type} of {tenant} (id {series_id}) has "
+                      f"{count} voucher(s) but no series row")
+        yield from _chain(session, _LostSeries(series_id, tenant, voucher_type))
+
+
+def _lost_masters(session: Session, tenant_id: str | None) -> Iterator[Problem]:
+    """Masters and periods that posted lines and vouchers name but that no longer exist."""
+    for table, column_name, label, model in REFERENCES:
+        column = getattr(table, column_name)
+        voucher_id, what = ((table.voucher_id, "line(s)") if table is VoucherLine
+                            else (table.id, "voucher(s)"))
+        query = (select(table.tenant_id, column, func.count(), func.min(voucher_id))
+                 .outerjoin(model, model.id == column).where(model.id.is_(None))
+                 .group_by(table.tenant_id, column).order_by(table.tenant_id, column))
+        if tenant_id:
+            query = query.where(table.tenant_id == tenant_id)
+        for tenant, missing_id, count, first in session.execute(query):
+            yield Problem("master", tenant, f"{label} id {missing_id} no longer exists ({count} "
+                          f"{what} name it, the first in voucher id {first})")
+
+
+def _chain(session: Session, series: VoucherSeries | _LostSeries) -> Iterator[Problem]:
     label = f"series {series.voucher_type} of {series.tenant_id} (id {series.id})"
     vouchers = session.execute(
         select(Voucher.__table__).where(Voucher.series_id == series.id).order_by(Voucher.seq)
@@ -96,6 +151,8 @@ def _chain(session: Session, series: VoucherSeries) -> Iterator[Problem]:
     if batch:
         expected_seq, prev_hash = yield from _check_batch(session, label, series, batch,
                                                           expected_seq, prev_hash)
+    if series.last_seq is None:  # a lost series: no head to compare with
+        return
     if series.last_seq != expected_seq - 1 or series.last_hash != prev_hash:
         yield Problem("chain", series.tenant_id, f"{label}: head says #{series.last_seq} but the "
                       f"vouchers end at #{expected_seq - 1} or with another hash")

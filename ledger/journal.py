@@ -114,6 +114,7 @@ def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) ->
     caller's transaction must then be rolled back (PostgreSQL aborts it anyway).
     """
     check_lines(draft.lines)
+    check_text(draft)
     digest = request_digest(draft)
     connection = transaction_connection(db)
     sql = _statements(connection.dialect)
@@ -255,8 +256,12 @@ class _Statements:
             next_id, lock = "nextval(pg_get_serial_sequence('vouchers', 'id'))", "FOR UPDATE OF s"
         else:
             self._mark, self._day = "?", dt.date.isoformat
-            # the IMMEDIATE transaction holds the write lock, so max + 1 is ours
-            next_id, lock = "(SELECT coalesce(max(id), 0) + 1 FROM vouchers)", ""
+            # the IMMEDIATE transaction holds the write lock, so max + 1 is ours; past the
+            # lines' ids too, so that stray lines without a header (written with foreign
+            # keys off) cannot block every later posting. Two index lookups.
+            next_id = ("(max(coalesce((SELECT max(id) FROM vouchers), 0), "
+                       "coalesce((SELECT max(voucher_id) FROM voucher_lines), 0)) + 1)")
+            lock = ""
         self._next_id, self._lock = next_id, lock
         self._slot: dict[int, _Sql] = {}
         self._lines: dict[int, _Sql] = {}
@@ -380,6 +385,10 @@ def _statements(dialect) -> _Statements:
     return statements
 
 
+#: The largest amount a BIGINT column (a line, a total, a kept balance) holds.
+MAX_PAISE = 9_223_372_036_854_775_807
+
+
 def check_lines(lines: Sequence[LineDraft]) -> None:
     """The rules a voucher's lines obey before the database is asked anything."""
     if len(lines) < 2:
@@ -396,11 +405,45 @@ def check_lines(lines: Sequence[LineDraft]) -> None:
         if (line.debit > 0) == (line.credit > 0):
             raise LedgerError(f"line {n} must have exactly one of debit or credit above zero",
                               code="LEDGER_LINE_SIDES", field=f"lines[{n}]")
+        if line.narration is not None and not isinstance(line.narration, str):
+            raise _not_text(f"lines[{n}].narration", line.narration)
     debit = sum(line.debit for line in lines)
     credit = sum(line.credit for line in lines)
+    if debit > MAX_PAISE or credit > MAX_PAISE:  # amounts are not negative: covers every line too
+        raise _too_large(lines, max(debit, credit))
     if debit != credit:
         raise LedgerError(f"debits ({debit} paise) do not equal credits ({credit} paise)",
                           code="LEDGER_UNBALANCED")
+
+
+def check_text(draft: VoucherDraft) -> None:
+    """Refuse a voucher's text field that is neither ``str`` nor None.
+
+    The hash is taken of the Python value while the database keeps text, so a
+    number or a list would be posted with a hash that never verifies again.
+    """
+    for name, value in zip(_TEXT_FIELDS, draft[4:8]):
+        if value is not None and not isinstance(value, str):
+            raise _not_text(name, value)
+
+
+_TEXT_FIELDS = VoucherDraft._fields[4:8]  # narration, source_ref, idempotency_key, created_by
+
+
+def _not_text(field: str, value) -> LedgerError:
+    return LedgerError(f"{field} must be text, got {type(value).__name__} {value!r:.60}",
+                       code="FIELD_NOT_TEXT", field=field)
+
+
+def _too_large(lines: Sequence[LineDraft], total: int) -> LedgerError:
+    """The first line above ``MAX_PAISE``, else the total, as a refusal (the rare path)."""
+    for n, line in enumerate(lines, start=1):
+        for side in ("debit", "credit"):
+            if getattr(line, side) > MAX_PAISE:
+                return LedgerError(f"line {n}: {side} is above {MAX_PAISE} paise, the most the "
+                                   "ledger keeps", code="AMOUNT_TOO_LARGE", field=f"lines[{n}].{side}")
+    return LedgerError(f"the voucher's total ({total} paise) is above {MAX_PAISE} paise, the most "
+                       "the ledger keeps", code="AMOUNT_TOO_LARGE")
 
 
 def _resolve_statement():
@@ -452,7 +495,11 @@ class _Slot(NamedTuple):
 
 _PERIOD_OF_DATE = (Period.tenant_id == bindparam("tenant"), Period.start_date <= bindparam("day"),
                    Period.end_date >= bindparam("day"))
-_PERIOD = select(Period.id, Period.status, Period.financial_year_id).where(*_PERIOD_OF_DATE)
+# FOR SHARE (PostgreSQL; SQLite's writers queue anyway): a closing period waits for the postings
+# holding its year's series rows (revision 0006), but a series this posting is about to create is
+# not one it can see, so the first posting of a series holds the period row itself until commit.
+_PERIOD = (select(Period.id, Period.status, Period.financial_year_id).where(*_PERIOD_OF_DATE)
+           .with_for_update(read=True))
 
 
 def _create_series(connection: Connection, tenant_id: str, voucher_type: str, fy_id: int,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ledger.errors import NotFound, ValidationError
 from ledger.journal import SEGMENTS
-from ledger.models import GlAccount, LedgerBalance, Voucher, VoucherLine
+from ledger.models import GlAccount, LedgerBalance, Tenant, Voucher, VoucherLine
 
 
 class TrialBalanceRow(NamedTuple):
@@ -82,10 +82,17 @@ def _segment_filters(session: Session, tenant_id: str, segments: Mapping[str, st
     return conditions
 
 
+def require_tenant(session: Session, tenant_id: str) -> None:
+    """Refuse an unknown tenant: a report of its (empty) books would pass a typo off as clean books."""
+    if session.get(Tenant, tenant_id) is None:
+        raise NotFound(f"no tenant {tenant_id!r}", code="TENANT_NOT_FOUND", field="tenant")
+
+
 def _account(session: Session, tenant_id: str, glcode: str) -> GlAccount:
     account = session.scalars(select(GlAccount).where(GlAccount.tenant_id == tenant_id,
                                                       GlAccount.glcode == glcode)).first()
     if account is None:
+        require_tenant(session, tenant_id)  # asked only on the way to a refusal
         raise NotFound(f"no GL code {glcode!r} in {tenant_id}", code="LEDGER_UNKNOWN_GL",
                        field="glcode")
     return account
@@ -109,6 +116,7 @@ def trial_balance(session: Session, tenant_id: str, date_from: dt.date, date_to:
     if date_from > date_to:
         raise ValidationError("the period starts after it ends", code="DATE_RANGE_INVALID",
                               field="date_from")
+    require_tenant(session, tenant_id)
     b = LedgerBalance
     before = b.balance_date < date_from
     opening = func.sum(case((before, b.debit - b.credit), else_=0))

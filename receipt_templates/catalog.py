@@ -23,6 +23,7 @@ __all__ = [
     "BUILTIN_DIR",
     "ENV_VAR",
     "TemplateInfo",
+    "has_template",
     "list_templates",
     "make_environment",
     "search_path",
@@ -92,6 +93,18 @@ def template_file_name(template: str) -> str:
     if not template or "/" in template.strip("/") or template.startswith("."):
         raise ValueError(f"not a template name: {template!r}")
     return f"{template}/{RECEIPT_FILE}"
+
+
+def has_template(name: str, extra_dirs: Iterable[str | os.PathLike[str]] = ()) -> bool:
+    """Whether a receipt can be printed with template ``name``: it is on the search path.
+
+    Raises FileNotFoundError for a configured folder that does not exist (``search_path``).
+    """
+    try:
+        file_name = template_file_name(name)
+    except ValueError:
+        return False
+    return any((directory / file_name).is_file() for directory in search_path(extra_dirs))
 
 
 def _extends_target(env: jinja2.Environment, source: str, name: str) -> str | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 from sqlalchemy import text
@@ -99,6 +100,49 @@ def test_bad_input_gets_a_code_not_a_traceback(db_url, tmp_path):
     assert result.exit_code == 2 and "error VOUCHER_FILE_INVALID" in result.output
 
 
+def test_period_changes_and_masters_loads_from_the_cli_are_audited(db_url, tmp_path):
+    from sqlalchemy import select
+
+    from collection.audit import AuditEntry
+    from ledger.db import session_factory
+    changed = tmp_path / "m.yaml"
+    changed.write_text((ROOT / "examples" / "masters.yaml").read_text().replace(
+        "Property Tax-Properties", "Property Tax - Properties", 1))
+    run("masters", "load", str(changed), "--by", "pb.amritsar/accountant", url=db_url)
+    run("masters", "load", str(changed), url=db_url)  # nothing changes: nothing recorded
+    run("periods", "close", "--tenant", "pb.amritsar", "2026-10", "--by", "CAO", url=db_url)
+    run("periods", "reopen", "--tenant", "pb.amritsar", "2026-10", url=db_url)
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    engine.dispose()
+    loads = [e for e in entries if e.action == "master.file.load"]
+    assert loads and {e.actor for e in loads} == {"pb.amritsar/accountant"}
+    assert loads[0].after == {"changes": {"accounts.updated": 1}}
+    close, reopen = [e for e in entries if e.entity_type == "period"]
+    assert (close.action, close.actor, close.after["status"]) == ("period.close", "CAO", "closed")
+    assert reopen.action == "period.reopen" and reopen.actor.startswith("cli:")
+
+
+@pytest.mark.parametrize("text, field", [
+    ("tenants:\n  - {code: x, name: X, funds: [{code: '01', name: A}, {code: '01', name: B}]}\n",
+     "tenants[0].funds[1].code"),
+    ("tenants:\n  - {code: x, name: X}\n  - {code: x, name: Y}\n", "tenants[1].code"),
+])
+def test_a_masters_file_naming_a_code_twice_is_refused_with_the_place(db_url, tmp_path, text, field):
+    bad = tmp_path / "twice.yaml"
+    bad.write_text(text)
+    result = CliRunner().invoke(main, ["masters", "load", str(bad)], env={"RASID_DATABASE_URL": db_url})
+    assert result.exit_code == 2 and "error MASTERS_INVALID" in result.output and field in result.output
+
+
+def test_a_masters_file_that_is_not_utf8_is_refused(db_url, tmp_path):
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("tenants:\n  - {code: x, name: Sh\u00e9}\n".encode("latin-1"))
+    result = CliRunner().invoke(main, ["masters", "load", str(bad)], env={"RASID_DATABASE_URL": db_url})
+    assert result.exit_code == 2 and "error MASTERS_INVALID" in result.output and "not UTF-8" in result.output
+
+
 def test_doctor_reports_database_schema_and_printing(db_url):
     result = CliRunner().invoke(main, ["doctor"], env={"RASID_DATABASE_URL": db_url})
     lines = result.output.splitlines()
@@ -126,3 +170,62 @@ def test_bills_validate_and_submit(db_url, tmp_path):
     again = CliRunner().invoke(main, ["bills", "submit", "--tenant", "pb.amritsar", str(examples)],
                                env={"RASID_DATABASE_URL": db_url})
     assert again.exit_code == 0 and "0 bill(s) created, 0 new version(s), 3 unchanged" in again.output
+
+
+def _voucher(**changes) -> dict:
+    line = {"fund": "01", "function": "91", "functionary": "999", "department": "REV", "fundSource": "01"}
+    return {"tenant": "pb.amritsar", "date": "2026-11-20",
+            "lines": [{**line, "glcode": "4311001", "debit": "10.00"},
+                      {**line, "glcode": "1100101", "credit": "10.00"}], **changes}
+
+
+def test_ledger_post_refuses_ill_typed_voucher_files(db_url, tmp_path):
+    """Each gets its code and exit 2, never a traceback, and nothing is posted."""
+    good = _voucher()
+    bad = {
+        "VOUCHER_FILE_INVALID": [
+            {"narration": 2026}, {"sourceRef": 12345}, {"idempotencyKey": 7}, {"createdBy": ["x"]},
+            {"type": ["JOURNAL"]}, {"tenant": 5}, {"tenant": None}, {"lines": "none"},
+            {"lines": [*good["lines"], 3]},
+            {"lines": [good["lines"][0], {**good["lines"][1], "narration": ["x"]}]}],
+        "IDEMPOTENCY_KEY_INVALID": [{"idempotencyKey": "reversal:1"}],
+        "AMOUNT_TOO_LARGE": [{"lines": [{**good["lines"][0], "debit": "1e17"},
+                                        {**good["lines"][1], "credit": "1e17"}]}],
+    }
+    path = tmp_path / "v.json"
+    no_tenant = {k: v for k, v in good.items() if k != "tenant"}
+    for code, spec in [(code, _voucher(**c)) for code, cs in bad.items() for c in cs] + [
+            ("VOUCHER_FILE_INVALID", no_tenant), ("VOUCHER_FILE_INVALID", [good])]:
+        path.write_text(json.dumps(spec))
+        result = CliRunner().invoke(main, ["ledger", "post", str(path)], env={"RASID_DATABASE_URL": db_url})
+        assert result.exit_code == 2 and f"error {code}: " in result.output, (spec, result.output)
+    path.write_text(json.dumps(good))
+    assert run("ledger", "post", str(path), url=db_url).output.strip() == "posted JV/2026-27/000001 for 10.00"
+    assert run("ledger", "check", url=db_url).exit_code == 0
+
+
+def test_ledger_reports_refuse_an_unknown_tenant_and_fail_on_unbalanced_books(db_url, tmp_path):
+    env = {"RASID_DATABASE_URL": db_url}
+    for args in [["trial-balance", "--from", "2026-11-01", "--to", "2026-11-30"], ["check"],
+                 ["statement", "--glcode", "4311001", "--from", "2026-11-01", "--to", "2026-11-30"],
+                 ["balance", "--glcode", "4311001", "--as-of", "2026-11-30"]]:
+        result = CliRunner().invoke(main, ["ledger", *args, "--tenant", "pb.amritser"], env=env)
+        assert result.exit_code == 2 and "error TENANT_NOT_FOUND: " in result.output, (args, result.output)
+    voucher = tmp_path / "v.json"
+    voucher.write_text(json.dumps(_voucher()))
+    run("ledger", "post", str(voucher), url=db_url)
+    csv_out = run("ledger", "statement", "--tenant", "pb.amritsar", "--glcode", "4311001", "--from",
+                  "2026-11-21", "--to", "2026-11-30", "--format", "csv", url=db_url).output
+    assert csv_out.splitlines()[1] == "2026-11-21,,Opening balance,,,10.00"
+
+    tb = ["ledger", "trial-balance", "--tenant", "pb.amritsar", "--from", "2026-11-01", "--to", "2026-11-30"]
+    assert run(*tb, url=db_url).exit_code == 0
+    engine = make_engine(db_url)
+    with engine.begin() as conn:  # PostgreSQL refuses this unless its triggers are off
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("UPDATE ledger_balances SET debit = debit + 1 WHERE debit > 0"))
+    engine.dispose()
+    for fmt in ("table", "json", "csv"):
+        result = CliRunner().invoke(main, [*tb, "--format", fmt], env=env)
+        assert result.exit_code == 1 and "NOT BALANCED" in result.output, (fmt, result.output)

@@ -24,24 +24,45 @@ _FORMAT_OF = select(VoucherNumberFormat.format).where(
 FIELDS = {"prefix", "fy", "seq", "yyyy", "mm"}
 
 
-def check_format(fmt: str) -> str:
-    """Refuse a format that could repeat a number: it must name ``{seq}`` and ``{fy}``."""
+#: A seq no financial year's series reaches, to size the longest number a format makes.
+_LONGEST_SEQ = 99_999_999
+
+
+def check_format(fmt: str, *, prefix: str = "RV", max_length: int = 64, field: str | None = None) -> str:
+    """``fmt`` in canonical form (field names in lower case: ``{MM}`` is ``{mm}``), or a refusal.
+
+    It must name ``{seq}`` and ``{fy}`` so a number never repeats, use only known fields, and
+    its longest number (``prefix`` as the series will render it, a seq of eight digits) must
+    fit ``max_length``, the column that stores the numbers.
+    """
+    def refuse(why: str) -> ValidationError:
+        return ValidationError(f"number format {fmt!r} {why}", code="NUMBER_FORMAT_INVALID", field=field)
+
     try:
-        names = {field for _, field, _, _ in string.Formatter().parse(fmt) if field is not None}
-        sample = fmt.format(prefix="RV", fy="2026-27", seq=1, yyyy="2026", mm="04")
-    except (ValueError, KeyError, IndexError) as exc:
-        raise ValidationError(f"number format {fmt!r} is not valid: {exc}",
-                              code="NUMBER_FORMAT_INVALID") from None
+        parts = list(string.Formatter().parse(fmt))
+    except ValueError as exc:
+        raise refuse(f"is not valid: {exc}") from None
+    canonical, names = [], set()
+    for literal, name, spec, conversion in parts:
+        canonical.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        name = name.lower() if name.lower() in FIELDS else name
+        names.add(name)
+        canonical.append("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
     unknown = names - FIELDS
     if unknown:
-        raise ValidationError(f"number format {fmt!r} uses unknown fields {sorted(unknown)}; "
-                              f"allowed: {sorted(FIELDS)}", code="NUMBER_FORMAT_INVALID")
+        raise refuse(f"uses unknown fields {sorted(unknown)}; allowed: {sorted(FIELDS)}")
     if not {"seq", "fy"} <= names:
-        raise ValidationError(f"number format {fmt!r} must contain {{seq}} and {{fy}} so numbers "
-                              "never repeat across years", code="NUMBER_FORMAT_INVALID")
-    if len(sample) > 60:
-        raise ValidationError(f"number format {fmt!r} makes numbers longer than 60 characters",
-                              code="NUMBER_FORMAT_INVALID")
+        raise refuse("must contain {seq} and {fy} so numbers never repeat across years")
+    fmt = "".join(canonical)
+    try:
+        longest = fmt.format(prefix=prefix, fy="2026-27", seq=_LONGEST_SEQ, yyyy="2026", mm="12")
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise refuse(f"is not valid: {exc}") from None
+    if len(longest) > max_length:
+        raise refuse(f"makes numbers up to {len(longest)} characters long ({longest!r}); at most "
+                     f"{max_length} fit")
     return fmt
 
 

@@ -16,6 +16,10 @@ from ledger.models import (
 from vouchers.numbering import numbering
 from vouchers.types import REVERSAL, VOUCHER_TYPES
 
+#: Idempotency keys of reversals (``reversal:<voucher id>``); clients may not use the prefix,
+#: or a client's key could block reversing that voucher for good.
+REVERSAL_KEY_PREFIX = "reversal:"
+
 
 def post(session: Session | Connection, tenant_id: str, voucher_type: str, voucher_date: dt.date,
          lines: Sequence[LineDraft], *, narration: str | None = None, source_ref: str | None = None,
@@ -28,6 +32,9 @@ def post(session: Session | Connection, tenant_id: str, voucher_type: str, vouch
     if voucher_type not in VOUCHER_TYPES:
         raise ValidationError(f"unknown voucher type {voucher_type!r}; one of {sorted(VOUCHER_TYPES)}",
                               code="VOUCHER_TYPE_UNKNOWN", field="voucher_type")
+    if isinstance(idempotency_key, str) and idempotency_key.startswith(REVERSAL_KEY_PREFIX):
+        raise ValidationError(f"idempotency keys starting with {REVERSAL_KEY_PREFIX!r} are reserved "
+                              "for reversals", code="IDEMPOTENCY_KEY_INVALID", field="idempotency_key")
     draft = VoucherDraft(tenant_id, voucher_type, voucher_date, tuple(lines), narration, source_ref,
                          idempotency_key, created_by)
     return journal.post(session, draft, numbering(tenant_id, voucher_type))
@@ -59,7 +66,7 @@ def reverse(session: Session, voucher: Voucher, reversal_date: dt.date, reason: 
     draft = VoucherDraft(voucher.tenant_id, REVERSAL.code, reversal_date, tuple(mirror),
                          narration=f"Reversal of {voucher.number}: {reason.strip()}",
                          source_ref=source_ref or voucher.source_ref,
-                         idempotency_key=f"reversal:{voucher.id}", created_by=created_by,
+                         idempotency_key=f"{REVERSAL_KEY_PREFIX}{voucher.id}", created_by=created_by,
                          reversal_of_id=voucher.id)
     return journal.post(session, draft, numbering(voucher.tenant_id, REVERSAL.code))
 

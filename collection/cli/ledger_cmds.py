@@ -8,6 +8,8 @@ import sys
 import click
 
 import vouchers
+from collection import master_writes
+from collection.audit import cli_actor
 from collection.cli.output import amount, drcr, table, to_csv, to_json
 from ledger import periods as period_service
 from ledger.check import check_ledger
@@ -59,20 +61,27 @@ def trial_balance_cmd(ctx, tenant, date_from, date_to, fmt, **kwargs) -> None:
             "totals": {"debitPaise": tb.debit, "creditPaise": tb.credit,
                        "closingDebitPaise": tb.closing_debit, "closingCreditPaise": tb.closing_credit},
         }))
-        return
-    headers = ["GL code", "Account", "Opening", "Debit", "Credit", "Closing"]
-    if fmt == "csv":
-        click.echo(to_csv(headers + ["Type"], [
+    elif fmt == "csv":
+        click.echo(to_csv(["GL code", "Account", "Opening", "Debit", "Credit", "Closing", "Type"], [
             [r.glcode, r.name, format_rupees(r.opening), format_rupees(r.debit),
              format_rupees(r.credit), format_rupees(r.closing), r.type] for r in tb.rows]), nl=False)
-        return
+    else:
+        _print_trial_balance(tb)
+    if not tb.balanced:  # books that do not balance are a failure, whatever the format
+        click.echo("NOT BALANCED", err=fmt != "table")
+        sys.exit(1)
+
+
+def _print_trial_balance(tb) -> None:
+    headers = ["GL code", "Account", "Opening", "Debit", "Credit", "Closing"]
     rows = [[r.glcode, r.name[:48], drcr(r.opening), amount(r.debit), amount(r.credit), drcr(r.closing)]
             for r in tb.rows]
     rows.append(["", "Total", "", amount(tb.debit), amount(tb.credit), ""])
     rows.append(["", "Closing balances", "", amount(tb.closing_debit), amount(tb.closing_credit), ""])
     click.echo(f"Trial balance of {tb.tenant_id}, {tb.date_from} to {tb.date_to}")
     click.echo(table(headers, rows, right={2, 3, 4, 5}))
-    click.echo("Balanced: debits equal credits." if tb.balanced else "NOT BALANCED")
+    if tb.balanced:
+        click.echo("Balanced: debits equal credits.")
 
 
 @ledger.command("statement")
@@ -99,9 +108,11 @@ def statement_cmd(ctx, tenant, glcode, date_from, date_to, fmt, **kwargs) -> Non
     rows = [[e.voucher_date, e.voucher_number, (e.narration or "")[:40], amount(e.debit),
              amount(e.credit), drcr(e.balance)] for e in st.entries]
     if fmt == "csv":
-        click.echo(to_csv(headers, [[e.voucher_date, e.voucher_number, e.narration or "",
-                                     format_rupees(e.debit), format_rupees(e.credit),
-                                     format_rupees(e.balance)] for e in st.entries]), nl=False)
+        opening = [st.date_from, "", "Opening balance", "", "", format_rupees(st.opening)]
+        click.echo(to_csv(headers, [opening] + [[e.voucher_date, e.voucher_number, e.narration or "",
+                                                 format_rupees(e.debit), format_rupees(e.credit),
+                                                 format_rupees(e.balance)] for e in st.entries]),
+                   nl=False)
         return
     click.echo(f"{st.glcode} {st.name} ({tenant}), {st.date_from} to {st.date_to}")
     click.echo(f"Opening balance: {drcr(st.opening)}")
@@ -142,24 +153,52 @@ def check_cmd(ctx, tenant) -> None:
 @click.pass_obj
 def post_cmd(ctx, path) -> None:
     """Post a voucher described by a JSON file (see README: "Posting a journal voucher")."""
+    voucher = _read_voucher(path)
+    with ctx.session() as session:
+        posted = vouchers.post(session, **voucher)
+    click.echo(f"{'already posted' if posted.replayed else 'posted'} {posted.number} "
+               f"for {format_rupees(posted.total)}")
+
+
+def _read_voucher(path) -> dict:
+    """The arguments of ``vouchers.post`` from a voucher file; anything missing or of the wrong
+    type is VOUCHER_FILE_INVALID (a number as narration would post a voucher that never verifies)."""
     try:
         spec = json.load(path)
-        lines = [LineDraft(str(ln["glcode"]), str(ln["fund"]), str(ln["function"]),
-                           str(ln["functionary"]), str(ln["department"]), str(ln["fundSource"]),
-                           debit=parse_rupees(ln.get("debit", "0"), field=f"lines[{i}].debit"),
-                           credit=parse_rupees(ln.get("credit", "0"), field=f"lines[{i}].credit"),
-                           narration=ln.get("narration"))
-                 for i, ln in enumerate(spec["lines"], start=1)]
-        voucher_date = dt.date.fromisoformat(spec["date"])
+        if not isinstance(spec, dict) or not isinstance(spec.get("lines"), list):
+            raise TypeError("a voucher file is a JSON object with a list of lines")
+        return {"tenant_id": _text(spec, "tenant", required=True),
+                "voucher_type": _text(spec, "type", default="JOURNAL"),
+                "voucher_date": dt.date.fromisoformat(_text(spec, "date", required=True)),
+                "lines": [_line(ln, i) for i, ln in enumerate(spec["lines"], start=1)],
+                "narration": _text(spec, "narration"), "source_ref": _text(spec, "sourceRef"),
+                "idempotency_key": _text(spec, "idempotencyKey"), "created_by": _text(spec, "createdBy")}
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ValidationError(f"{path.name}: not a voucher file ({type(exc).__name__}: {exc})",
                               code="VOUCHER_FILE_INVALID") from None
-    with ctx.session() as session:
-        posted = vouchers.post(session, spec["tenant"], spec.get("type", "JOURNAL"), voucher_date, lines,
-                               narration=spec.get("narration"), source_ref=spec.get("sourceRef"),
-                               idempotency_key=spec.get("idempotencyKey"), created_by=spec.get("createdBy"))
-    click.echo(f"{'already posted' if posted.replayed else 'posted'} {posted.number} "
-               f"for {format_rupees(posted.total)}")
+
+
+def _line(ln, i: int) -> LineDraft:
+    if not isinstance(ln, dict):
+        raise TypeError(f"lines[{i}] is not an object")
+    return LineDraft(str(ln["glcode"]), str(ln["fund"]), str(ln["function"]), str(ln["functionary"]),
+                     str(ln["department"]), str(ln["fundSource"]),
+                     debit=parse_rupees(ln.get("debit", "0"), field=f"lines[{i}].debit"),
+                     credit=parse_rupees(ln.get("credit", "0"), field=f"lines[{i}].credit"),
+                     narration=_text(ln, "narration", where=f"lines[{i}]."))
+
+
+def _text(obj: dict, key: str, *, required: bool = False, default: str | None = None,
+          where: str = "") -> str | None:
+    """``obj[key]`` if it is a string, ``default`` if absent or null; else a TypeError naming it."""
+    value = obj.get(key)
+    if value is None and required:
+        raise TypeError(f"{where}{key} is missing")
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise TypeError(f"{where}{key} must be a string, not {json.dumps(value)[:60]}")
+    return value
 
 
 @ledger.command("reverse")
@@ -193,21 +232,22 @@ def periods_list(ctx, tenant) -> None:
 @periods.command("close")
 @click.option("--tenant", required=True)
 @click.argument("period")
-@click.option("--by", "changed_by", default=None, help="Who closes it (recorded).")
+@click.option("--by", "changed_by", default=None, help="Who closes it (recorded; default: cli:<login>).")
 @click.pass_obj
 def periods_close(ctx, tenant, period, changed_by) -> None:
     """Close a month (e.g. 2026-04): postings dated in it are refused from now on."""
     with ctx.session() as session:
-        period_service.set_period_status(session, tenant, period, "closed", changed_by)
+        master_writes.set_period_status(session, cli_actor(changed_by), tenant, period, "closed")
     click.echo(f"period {period} of {tenant} closed")
 
 
 @periods.command("reopen")
 @click.option("--tenant", required=True)
 @click.argument("period")
-@click.option("--by", "changed_by", default=None)
+@click.option("--by", "changed_by", default=None, help="Who reopens it (recorded; default: cli:<login>).")
 @click.pass_obj
 def periods_reopen(ctx, tenant, period, changed_by) -> None:
+    """Reopen a closed month."""
     with ctx.session() as session:
-        period_service.set_period_status(session, tenant, period, "open", changed_by)
+        master_writes.set_period_status(session, cli_actor(changed_by), tenant, period, "open")
     click.echo(f"period {period} of {tenant} reopened")

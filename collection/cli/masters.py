@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import click
 
-from collection.masters import load_masters, read_masters_file
+from collection import master_writes
+from collection.audit import cli_actor
+from collection.masters import read_masters_file
 
 
 @click.group()
@@ -13,10 +15,11 @@ def masters() -> None:
 
 @masters.command()
 @click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--by", default=None, help="Who loads it, for the audit trail (default: cli:<login>).")
 @click.pass_obj
-def load(ctx, path: str) -> None:
+def load(ctx, path: str, by: str | None) -> None:
     """Load (upsert) masters from a YAML or JSON file; loading twice changes nothing."""
     data = read_masters_file(path)
     with ctx.session() as session:
-        report = load_masters(session, data)
+        report = master_writes.load_file(session, cli_actor(by), data, str(path))
     click.echo(f"loaded {path}: {report.summary()}")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import uuid
 from pathlib import Path
 
 import click
 from tqdm import tqdm
 
 from collection import calendar
-from collection.audit import Actor
+from collection.audit import cli_actor
 from collection.cli.output import amount, table, to_csv, to_json
 from collection.receipts import instruments, payments, printing, reads, search, workflow
 from collection.receipts.models import COLLECTION_TYPES, RECEIPT_STATUSES
@@ -37,10 +36,6 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 def _rupees(paise: int) -> str:
     return amount(paise) or "0.00"
-
-
-def _actor(by: str | None) -> Actor:
-    return Actor(by, request_id=f"cli-{uuid.uuid4().hex}") if by else Actor.cli()
 
 
 def _by_option(f):
@@ -118,7 +113,7 @@ def collect(ctx, tenant, bills, amounts, mode, total, consumer_code, service, nu
         manual_receipt_number=manual_receipt_number, manual_receipt_date=_day(manual_receipt_date),
         idempotency_key=idempotency_key)
     with ctx.session() as session:
-        result = payments.collect(session, tenant, payment, _actor(by), today=_today())
+        result = payments.collect(session, tenant, payment, cli_actor(by), today=_today())
         views = [reads.receipt_detail(session, r) for r in result.receipts]
     if fmt == "json":
         click.echo(to_json({"replayed": result.replayed, "receipts": [_json_money(v) for v in views]}))
@@ -240,7 +235,7 @@ def _summary(done: list, verb: str) -> None:
 @click.pass_obj
 def submit(ctx, tenant, numbers, day, collector, by) -> None:
     """Submit receipts for approval: the numbers given, or a whole day's (--day)."""
-    actor = _actor(by)
+    actor = cli_actor(by)
     if bool(numbers) == bool(day):
         raise ValidationError("give either receipt numbers or --day", code="NUMBERS_OR_DAY",
                               field="numbers")
@@ -260,7 +255,7 @@ def submit(ctx, tenant, numbers, day, collector, by) -> None:
 def approve(ctx, tenant, numbers, by) -> None:
     """Approve submitted receipts (not your own collections)."""
     with ctx.session() as session:
-        done = workflow.approve(session, tenant, list(numbers), _actor(by))
+        done = workflow.approve(session, tenant, list(numbers), cli_actor(by))
     _summary(done, "approved")
 
 
@@ -273,7 +268,7 @@ def approve(ctx, tenant, numbers, by) -> None:
 def reject(ctx, tenant, numbers, reason, by) -> None:
     """Send submitted receipts back to their cashier, saying why."""
     with ctx.session() as session:
-        done = workflow.reject(session, tenant, list(numbers), reason, _actor(by))
+        done = workflow.reject(session, tenant, list(numbers), reason, cli_actor(by))
     _summary(done, "rejected")
 
 
@@ -286,7 +281,7 @@ def reject(ctx, tenant, numbers, reason, by) -> None:
 def cancel(ctx, tenant, number, reason, by) -> None:
     """Cancel a receipt before remittance: its voucher is reversed, the bill owes again."""
     with ctx.session() as session:
-        done = workflow.cancel(session, tenant, number, reason, _actor(by), today=_today())
+        done = workflow.cancel(session, tenant, number, reason, cli_actor(by), today=_today())
     click.echo(f"receipt {number} cancelled" + (f" (reversal {done.reversal_number})"
                                                 if done.reversal_number else ""))
     if done.instrument_shortfall:
@@ -305,7 +300,7 @@ def pdf(ctx, tenant, number, output, by) -> None:
     """Print one receipt to a PDF (every print after the first is marked DUPLICATE)."""
     target = Path(output)
     with ctx.session() as session:
-        printed = printing.print_receipt(session, tenant, number, _actor(by))
+        printed = printing.print_receipt(session, tenant, number, cli_actor(by))
         target.write_bytes(printed.pdf)  # before the commit: an unwritten print is not counted
     click.echo(f"wrote {target} ({'duplicate, print ' + str(printed.print_count) if printed.duplicate else 'original'})")
 

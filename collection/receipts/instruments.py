@@ -48,12 +48,22 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def check_instrument(instrument: InstrumentIn, today: dt.date) -> None:
-    """Raise ``INSTRUMENT_INVALID`` listing every missing or wrong field of ``instrument``."""
+def check_instrument(instrument: InstrumentIn, today: dt.date, receipt_date: dt.date | None = None) -> None:
+    """Raise ``INSTRUMENT_INVALID`` listing every missing or wrong field of ``instrument``.
+
+    An instrument is never dated after the receipt that acknowledges it (``receipt_date``,
+    today unless the receipt is backdated); a cheque or DD goes stale three months after its
+    date, counted to today, when it reaches the bank.
+    """
     problems: list[dict] = []
+    latest = min(today, receipt_date or today)
 
     def problem(code: str, field: str, message: str) -> None:
         problems.append({"code": code, "field": f"instrument.{field}", "message": message})
+
+    def postdated(what: str) -> None:
+        after = f"today ({today})" if latest == today else f"the receipt's date ({latest})"
+        problem("INSTRUMENT_POSTDATED", "date", f"the {what} is dated {instrument.date}, after {after}")
 
     def need(*fields: str) -> None:
         for name in fields:
@@ -68,9 +78,8 @@ def check_instrument(instrument: InstrumentIn, today: dt.date) -> None:
         if instrument.number and kind == "cheque" and not _CHEQUE_NUMBER.match(instrument.number):
             problem("CHEQUE_NUMBER_INVALID", "number", "a cheque number has six digits")
         if instrument.date is not None:
-            if instrument.date > today:
-                problem("INSTRUMENT_POSTDATED", "date",
-                        f"the {kind} is dated {instrument.date}, after today ({today})")
+            if instrument.date > latest:
+                postdated(kind)
             elif instrument.date < _months_before(today, STALE_AFTER_MONTHS):
                 problem("INSTRUMENT_STALE", "date",
                         f"the {kind} is dated {instrument.date}, more than three months ago")
@@ -82,10 +91,12 @@ def check_instrument(instrument: InstrumentIn, today: dt.date) -> None:
         need("transaction_reference")
     elif kind == "bankchallan":
         need("bank_account", "number", "date")
-        if instrument.date is not None and instrument.date > today:
-            problem("INSTRUMENT_POSTDATED", "date", f"the challan is dated {instrument.date}, after today")
+        if instrument.date is not None and instrument.date > latest:
+            postdated("challan")
     elif kind == "postal_order":
         need("number", "date")
+        if instrument.date is not None and instrument.date > latest:
+            postdated("postal order")
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""

@@ -46,7 +46,9 @@ from collection.receipts.models import (
     APPROVED, COLLECTION_TYPES, NEW, TO_BE_SUBMITTED, Instrument, Receipt, ReceiptHead,
     ReceiptSeries,
 )
-from collection.service_master import INSTRUMENT_TYPES, Service, ServiceHoldingAccount, instrument_types
+from collection.service_master import (
+    INSTRUMENT_TYPES, Service, ServiceGatewayAccount, ServiceHoldingAccount, gateway_key, instrument_types,
+)
 from ledger.db import Prepared, expire_loaded, insert_row
 from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.journal import LineDraft, PostedVoucher
@@ -112,7 +114,7 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
     receipt_date = payment.receipt_date or today
     _check_request(payment, receipt_date, today)
 
-    bills = _lock_bills(session, tenant_id, payment.bills, payment.instrument.type)
+    bills = _lock_bills(session, tenant_id, payment.bills, payment.instrument)
 
     digest = request_digest(tenant_id, payment)
     if payment.idempotency_key:
@@ -124,7 +126,7 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
     plans = [_plan(n, bill, heads[bill.id], item, payment.instrument.type, receipt_date)
              for n, (bill, item) in enumerate(zip(bills, payment.bills))]
 
-    instrument, bank_glcode = _store_instrument(session, tenant_id, payment, actor, digest)
+    instrument, bank_glcode = _store_instrument(session, tenant_id, payment, actor, digest, bills)
     _hold(session, plans)
     receipts = [_make_receipt(session, plan, payment, instrument, bank_glcode, actor, receipt_date)
                 for plan in plans]
@@ -194,7 +196,7 @@ def _check_request(payment: PaymentIn, receipt_date: dt.date, today: dt.date) ->
     if receipt_date > today:
         raise PaymentRefused(f"a receipt cannot be dated after today ({today})", code="RECEIPT_DATE_FUTURE",
                              field="receipt_date")
-    check_instrument(instrument, today)
+    check_instrument(instrument, today, receipt_date)
 
 
 class LockedBill(NamedTuple):
@@ -244,11 +246,24 @@ _advance = aliased(GlAccount)
 
 
 def _holding_of(service_id):
-    """The GL code of the service's holding account for the ``instrument`` type parameter."""
-    return (select(GlAccount.glcode).join(ServiceHoldingAccount, ServiceHoldingAccount.gl_account_id == GlAccount.id)
-            .where(ServiceHoldingAccount.service_id == service_id,
-                   ServiceHoldingAccount.instrument_type == bindparam("instrument"))
-            .scalar_subquery())
+    """The GL code of the service's holding account for the ``instrument`` type parameter: the
+    clearing head of the ``gateway`` parameter (``_gateway``) if the service names one, else the
+    instrument type's."""
+    gateway = (select(GlAccount.glcode).join(ServiceGatewayAccount, ServiceGatewayAccount.gl_account_id == GlAccount.id)
+               .where(ServiceGatewayAccount.service_id == service_id,
+                      ServiceGatewayAccount.gateway == bindparam("gateway"))
+               .scalar_subquery())
+    instrument = (select(GlAccount.glcode)
+                  .join(ServiceHoldingAccount, ServiceHoldingAccount.gl_account_id == GlAccount.id)
+                  .where(ServiceHoldingAccount.service_id == service_id,
+                         ServiceHoldingAccount.instrument_type == bindparam("instrument"))
+                  .scalar_subquery())
+    return func.coalesce(gateway, instrument)
+
+
+def _gateway(instrument_type: str, gateway: str | None) -> str:
+    """The ``gateway`` parameter of ``_holding_of``: only online payments go through a gateway."""
+    return gateway_key(gateway) if instrument_type == "online" else ""
 
 
 _LOCKED_BILL = (
@@ -341,13 +356,14 @@ def _pick_bill(rows: Sequence[LockedBill], where: str, label: str, item: BillPay
     return bill
 
 
-def _bills(session: Session, query, params: dict, instrument_type: str) -> list[LockedBill]:
-    rows = _prepared(query).rows(session.connection(), {**params, "instrument": instrument_type})
+def _bills(session: Session, query, params: dict, instrument: InstrumentIn) -> list[LockedBill]:
+    rows = _prepared(query).rows(session.connection(), {
+        **params, "instrument": instrument.type, "gateway": _gateway(instrument.type, instrument.gateway)})
     return [LockedBill(*row) for row in rows]
 
 
 def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment],
-                instrument_type: str) -> list[LockedBill]:
+                instrument: InstrumentIn) -> list[LockedBill]:
     """Find the bills of a payment and lock them (``FOR UPDATE OF bills``) in id order.
 
     A single bill is found and locked in one statement. Several are first found
@@ -356,12 +372,12 @@ def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment],
     """
     if len(items) == 1:
         query, params, label = _bill_query(tenant_id, "bills[0]", items[0])
-        rows = _bills(session, _locking(query), params, instrument_type)
+        rows = _bills(session, _locking(query), params, instrument)
         return [_pick_bill(rows, "bills[0]", label, items[0], tenant_id)]
     found = []
     for n, item in enumerate(items):
         query, params, label = _bill_query(tenant_id, f"bills[{n}]", item)
-        found.append(_pick_bill(_bills(session, query, params, instrument_type), f"bills[{n}]", label, item,
+        found.append(_pick_bill(_bills(session, query, params, instrument), f"bills[{n}]", label, item,
                                 tenant_id).id)
     seen: dict[int, int] = {}
     for n, bill_id in enumerate(found):
@@ -370,7 +386,7 @@ def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment],
                                  code="BILL_REPEATED", field=f"bills[{n}]")
         seen[bill_id] = n
     locked = {bill.id: bill
-              for bill in _bills(session, _lock_by_ids(len(found)), _bill_params(found), instrument_type)}
+              for bill in _bills(session, _lock_by_ids(len(found)), _bill_params(found), instrument)}
     return [locked[bill_id] for bill_id in found]
 
 
@@ -470,19 +486,27 @@ def _heads(session: Session, bill_ids: Sequence[int]) -> dict[int, list[BillHead
 # -- writes -------------------------------------------------------------------------------------
 
 def _store_instrument(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor,
-                      digest: str) -> tuple[Instrument, str | None]:
+                      digest: str, bills: Sequence[LockedBill]) -> tuple[Instrument, str | None]:
     """Write the payment's instrument; for a bank challan also return its bank account's GL code."""
     given = payment.instrument
     bank_account_id = bank_glcode = None
     if given.bank_account:
         row = session.execute(
-            select(BankAccount.id, GlAccount.glcode).join(GlAccount, GlAccount.id == BankAccount.gl_account_id)
+            select(BankAccount.id, GlAccount.glcode, Fund.code)
+            .join(GlAccount, GlAccount.id == BankAccount.gl_account_id)
+            .join(Fund, Fund.id == BankAccount.fund_id)
             .where(BankAccount.tenant_id == tenant_id, BankAccount.code == given.bank_account,
                    BankAccount.active)).first()
         if row is None:
             raise PaymentRefused(f"no active bank account {given.bank_account!r}", code="BANK_ACCOUNT_NOT_FOUND",
                                  field="instrument.bank_account")
-        bank_account_id, bank_glcode = row
+        bank_account_id, bank_glcode, fund = row
+        # the receipt voucher debits this bank's GL with the bill's fund: it must be that fund's account
+        for n, bill in enumerate(bills):
+            if bill.fund != fund:
+                raise PaymentRefused(f"bills[{n}] belongs to fund {bill.fund}, but bank account "
+                                     f"{given.bank_account} holds fund {fund}'s money",
+                                     code="BANK_ACCOUNT_FUND_MISMATCH", field="instrument.bank_account")
     instrument = Instrument(
         tenant_id=tenant_id, instrument_type=given.type, amount_paise=given.amount, status=NEW,
         number=given.card_last4 if given.type == "card" else given.number,
@@ -681,6 +705,7 @@ def bill_codes(session: Session, bill: Bill, service: Service, instrument: Instr
     (fund, functionary, department, fund_source, holding, advance, bank) = session.connection().execute(_CODES, {
         "fund": bill.fund_id, "functionary": bill.functionary_id, "department": bill.department_id,
         "fund_source": bill.fund_source_id, "service": service.id, "instrument": instrument.instrument_type,
+        "gateway": _gateway(instrument.instrument_type, instrument.gateway),
         "advance": service.advance_gl_account_id, "bank_account": instrument.bank_account_id}).one()
     return BillCodes(fund, functionary, department, fund_source, _holding(instrument.instrument_type, holding, bank),
                      advance)

@@ -42,7 +42,7 @@ from collection.receipts.models import (
 )
 from collection.receipts.reads import find_receipt
 from collection.service_master import Service
-from ledger.errors import NotFound, ValidationError
+from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.models import GlAccount, Tenant
 from receipt_templates import (
     HeadView,
@@ -204,7 +204,11 @@ def print_receipt(session: Session, tenant_id: str, number: str, actor: Actor, *
     """The receipt's PDF; the print is counted (and a duplicate audited) in this transaction."""
     receipt = find_receipt(session, tenant_id, number, only_collected_by=only_collected_by, lock=True)
     view = receipt_view(session, receipt)
-    pdf = renderer().render_pdf(view, template_of(session, receipt))
+    template = template_of(session, receipt)
+    try:
+        pdf = renderer().render_pdf(view, template)
+    except receipt_templates.TemplateError as exc:
+        raise _unusable(template, exc) from exc
     receipt.print_count += 1
     if view.is_duplicate:
         audit.record(session, actor, "receipt.reprint", tenant_id=tenant_id, entity_type="receipt",
@@ -287,10 +291,19 @@ def print_batch(session: Session, where: BatchFilter, target: str | os.PathLike[
             templates[item.view.receipt_number] = item.template
             yield item.view
 
-    receipt_templates.write_batch(views(), target, lambda v: templates[v.receipt_number],
-                                  workers=1 if total <= SMALL_BATCH else workers, progress=progress,
-                                  total=total)
+    try:
+        receipt_templates.write_batch(views(), target, lambda v: templates[v.receipt_number],
+                                      workers=1 if total <= SMALL_BATCH else workers, progress=progress,
+                                      total=total)
+    except receipt_templates.TemplateError as exc:
+        raise _unusable(exc.template_name or "?", exc) from exc
     return ids
+
+
+def _unusable(template: str, exc: Exception) -> Conflict:
+    """A service's receipt template that cannot print (missing or broken): the receipt is fine,
+    the service's configuration is not, so nothing is counted as printed."""
+    return Conflict(f"receipt template {template!r} cannot print: {exc}", code="RECEIPT_TEMPLATE_ERROR")
 
 
 def record_prints(session: Session, tenant_id: str, receipt_ids: Sequence[int]) -> None:

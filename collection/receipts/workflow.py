@@ -119,6 +119,7 @@ def cancel(session: Session, tenant_id: str, number: str, reason: str, actor: Ac
     why = _reason(reason, "cancelled")
     receipt = get_receipt(session, tenant_id, number, lock=True)
     _need(receipt, CANCELLABLE, "cancelled")
+    _not_own(receipt, actor, "cancel", code="SELF_CANCELLATION", field="number")
     bill = session.scalars(select(Bill).where(Bill.id == receipt.bill_id).with_for_update()).one()
     reversal = None
     if receipt.voucher_id is not None:
@@ -181,10 +182,12 @@ def _locked(session: Session, tenant_id: str, numbers: Sequence[str]) -> list[Re
     return [found[n] for n in dict.fromkeys(numbers)]
 
 
-def _not_own(receipt: Receipt, actor: Actor, verb: str) -> None:
+def _not_own(receipt: Receipt, actor: Actor, verb: str, *, code: str = "SELF_APPROVAL",
+             field: str = "numbers") -> None:
+    """Segregation of duties: whoever collected a receipt never approves, rejects or cancels it."""
     if receipt.collected_by == actor.name:
         raise Conflict(f"{actor.name} collected receipt {receipt.number} and cannot {verb} it; another "
-                       "approver must", code="SELF_APPROVAL", field="numbers")
+                       "approver must", code=code, field=field)
 
 
 def _post_deferred(session: Session, receipt: Receipt, actor: Actor) -> int | None:

@@ -120,6 +120,16 @@ def test_services_over_http(api, admin):
     pt = api.call("GET", f"{base}/PT", admin).get_json()
     assert pt["holdingAccounts"]["cash"] == "4501001" and pt["advanceGlcode"] == "3504101"
     assert pt["receiptNumberFormat"] == "{mm}/{fy}/{seq:06d}" and pt["partPayment"] is True
+    assert pt["gatewayAccounts"] == {"BBPS": "4501072"}
+    body = {key: value for key, value in pt.items() if key != "code"}
+    moved = api.call("PUT", f"{base}/PT", admin, json={**body, "gatewayAccounts": {"bbps": "4501071"},
+                                                        "receiptNumberFormat": "{MM}/{fy}/{seq:06d}"})
+    assert moved.status_code == 200 and moved.get_json()["gatewayAccounts"] == {"BBPS": "4501071"}
+    assert moved.get_json()["receiptNumberFormat"] == "{mm}/{fy}/{seq:06d}"
+    long = api.call("PUT", f"{base}/PT", admin, json={**body, "receiptNumberFormat": "X" * 50 + "/{fy}/{seq}"})
+    assert long.status_code == 422 and long.get_json()["errors"][0]["code"] == "NUMBER_FORMAT_INVALID"
+    missing = api.call("PUT", f"{base}/PT", admin, json={**body, "receiptTemplate": "nonexistent"})
+    assert missing.status_code == 422 and missing.get_json()["errors"][0]["code"] == "RECEIPT_TEMPLATE_UNKNOWN"
     body = {"name": "Advertisement Tax", "fund": "01", "department": "REV", "functionary": "999",
             "fundSource": "01", "instruments": ["cash", "card"], "holdingAccounts": {"cash": "4501001"}}
     refused = api.call("PUT", f"{base}/ADV", admin, json=body)

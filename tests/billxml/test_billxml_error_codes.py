@@ -131,6 +131,10 @@ CASES = [
                                "2300101": GlInfo("2300101", postable=False)})),
     Case(ErrorCode.TOTAL_MISMATCH, _broken("<totalAmount>390.50", "<totalAmount>390.51"),
          "<totalAmount>390.51", f"{PAYEE1_BILL1}/totalAmount"),
+    Case(ErrorCode.ACCOUNT_BOTH_SIDES,  # the total still adds up: 100 + 310.50 - 10 - 10
+         _broken("<crAmount>300.50</crAmount>\n              <drAmount>0</drAmount>",
+                 "<crAmount>310.50</crAmount>\n              <drAmount>10</drAmount>"),
+         "<drAmount>10</drAmount>", f"{PAYEE1_BILL1}/accounts/account[2]/drAmount"),
     Case(ErrorCode.MINIMUM_ABOVE_TOTAL, _broken("<minimumAmount>100.0", "<minimumAmount>400"),
          "<minimumAmount>400", f"{PAYEE1_BILL1}/minimumAmount"),
     Case(ErrorCode.MINIMUM_WITHOUT_PART_PAYMENT,

@@ -54,18 +54,23 @@ emails = st.none() | st.builds(lambda a, b: f"{a}@{b}", codes.filter(lambda c: "
 
 
 @st.composite
-def accounts(draw: st.DrawFn) -> Account:
-    cr = draw(st.integers(0, 10**10))
+def accounts(draw: st.DrawFn, rebate_up_to: int) -> Account:
+    """A due (crAmount) or, while the bill's dues allow it, a rebate (drAmount): never both."""
+    rebate = rebate_up_to > 0 and draw(st.booleans())
+    amount = draw(st.integers(0, rebate_up_to if rebate else 10**10))
     return Account(
-        gl_code=draw(codes), order=draw(INT32), cr_paise=cr,
-        dr_paise=draw(st.integers(0, cr)), function_code=draw(codes),
+        gl_code=draw(codes), order=draw(INT32), cr_paise=0 if rebate else amount,
+        dr_paise=amount if rebate else 0, function_code=draw(codes),
         description=draw(texts), is_actual_demand=draw(st.booleans()),
         purpose=draw(st.none() | st.sampled_from(Purpose)), group_id=draw(st.none() | INT32))
 
 
 @st.composite
 def bills(draw: st.DrawFn, part_payment: bool) -> Bill:
-    heads = tuple(draw(st.lists(accounts(), min_size=1, max_size=4)))
+    drawn: list[Account] = []
+    for _ in range(draw(st.integers(1, 4))):  # rebates never take the total below zero
+        drawn.append(draw(accounts(sum(a.cr_paise - a.dr_paise for a in drawn))))
+    heads = tuple(drawn)
     total = sum(a.cr_paise for a in heads) - sum(a.dr_paise for a in heads)
     if part_payment:
         minimum = draw(st.none() | st.integers(0, total))

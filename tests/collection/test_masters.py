@@ -89,6 +89,19 @@ def test_invalid_file_is_refused_with_the_path(session, mutate, field):
     (lambda d: _amritsar(d)["bank_accounts"][0].update(fund="09"), "fund '09'"),
     (lambda d: _amritsar(d)["voucher_numbering"].update(RECEIPT="RV/{seq}"), "{fy}"),
     (lambda d: _amritsar(d).update(financial_years=["2026-28"]), "2026-27"),
+    # the longest number this service's series can make does not fit the receipts' number column
+    (lambda d: _amritsar(d)["services"][0].update(
+        receipt_number_format="Municipal Corporation of Amritsar, Punjab/{prefix}/{fy}/{seq:06d}"),
+     "'Municipal Corporation of Amritsar, Punjab/PT/2026-27/99999999'); at most 60 fit"),
+    (lambda d: _amritsar(d)["services"][0].update(receipt_template="nonexistent"),
+     "no receipt template 'nonexistent'"),
+    (lambda d: _amritsar(d)["services"][0].update(gateway_accounts={"BBPS": "1100101"}),
+     "clearing account '1100101' for BBPS must be a detailed asset account"),
+    (lambda d: _amritsar(d)["services"][1].update(instruments=["cash"], holding_accounts={"cash": "4501001"},
+                                                  gateway_accounts={"BBPS": "4501072"}),
+     "gateway accounts are for online payments"),
+    (lambda d: _amritsar(d)["voucher_numbering"].update(JOURNAL="{fy}/{seq:06d}", PAYMENT="{fy}/{seq:06d}"),
+     "JOURNAL and PAYMENT vouchers would both be numbered '2026-27/000001'"),
 ])
 def test_inconsistent_masters_change_nothing(session, mutate, text):
     data = copy.deepcopy(EXAMPLE)
@@ -124,3 +137,33 @@ def test_example_masters_hold_every_code_of_the_real_samples(session, tenant):
 
 def test_example_file_path_exists():
     assert Path(ROOT / "examples" / "masters.yaml").is_file()
+
+
+def test_number_formats_are_stored_in_canonical_form_and_refusals_name_the_field(session, tenant):
+    from collection.service_master import Service
+    from vouchers.models import VoucherNumberFormat
+    data = copy.deepcopy(EXAMPLE)
+    _amritsar(data)["services"][0]["receipt_number_format"] = "{MM}/{FY}/{seq:06d}"  # as issue 5 writes it
+    _amritsar(data)["voucher_numbering"]["RECEIPT"] = "{PREFIX}/{fy}/{SEQ:06d}"
+    load_masters(session, parse_masters(data))
+    assert session.scalar(select(Service.receipt_number_format).where(Service.code == "PT")) == "{mm}/{fy}/{seq:06d}"
+    assert session.scalar(select(VoucherNumberFormat.format).where(
+        VoucherNumberFormat.tenant_id == tenant, VoucherNumberFormat.voucher_type == "RECEIPT")
+    ) == "{prefix}/{fy}/{seq:06d}"
+    _amritsar(data)["services"][0]["receipt_number_format"] = "{mm}/{fy}/{sequence}"
+    with pytest.raises(ValidationError) as exc:
+        load_masters(session, parse_masters(data))
+    assert exc.value.code == "NUMBER_FORMAT_INVALID"
+    assert exc.value.field == "tenants[1].services[0].receipt_number_format"
+
+
+def test_gateway_accounts_are_replaced_when_given_and_kept_when_absent(session, tenant):
+    from collection.master_reads import get_service
+    assert get_service(session, tenant, "PT")["gateway_accounts"] == {"BBPS": "4501072"}
+    data = copy.deepcopy(EXAMPLE)
+    del _amritsar(data)["services"][0]["gateway_accounts"]
+    load_masters(session, parse_masters(data))
+    assert get_service(session, tenant, "PT")["gateway_accounts"] == {"BBPS": "4501072"}
+    _amritsar(data)["services"][0]["gateway_accounts"] = {"sbiepay": "4501071"}
+    load_masters(session, parse_masters(data))
+    assert get_service(session, tenant, "PT")["gateway_accounts"] == {"SBIEPAY": "4501071"}

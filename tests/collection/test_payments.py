@@ -116,6 +116,8 @@ def test_an_excess_is_refused_where_the_service_takes_no_advance(session, tenant
     (PaymentIn(InstrumentIn("bitcoin", 1000), [BillPayment(1000, ref_no=PT_2)]), "INSTRUMENT_TYPE_UNKNOWN"),
     (PaymentIn(InstrumentIn("bankchallan", 1000000, number="C1", date=DAY, bank_account="SBI-MAIN"),
                [BillPayment(1000000, ref_no=PT_2)]), "INSTRUMENT_NOT_ALLOWED"),
+    (PaymentIn(InstrumentIn("bankchallan", 1603000, number="C1", date=DAY, bank_account="CANARA-CAP"),
+               [BillPayment(1603000, ref_no="BPA/2026-27/0412")]), "BANK_ACCOUNT_FUND_MISMATCH"),  # fund 02's
     (cheque((PT_2, 1000000), date=DAY + dt.timedelta(days=1)), "INSTRUMENT_INVALID"),
     (cheque((PT_2, 1000000), date=dt.date(2026, 8, 22)), "INSTRUMENT_INVALID"),
     (PaymentIn(InstrumentIn("card", 1000000, card_last4="12345"), [BillPayment(1000000, ref_no=PT_2)]),
@@ -140,6 +142,25 @@ def test_instrument_errors_are_listed_all_at_once(session, tenant, bills):
                                                   "INSTRUMENT_POSTDATED"}
     assert {d["field"] for d in error.details if d["code"] == "INSTRUMENT_FIELD_REQUIRED"} == {
         "instrument.bank", "instrument.branch"}
+
+
+def test_a_backdated_receipt_cannot_acknowledge_a_later_cheque(session, tenant, bills):
+    payment = cheque((PT_2, 1000000), date=DAY - dt.timedelta(days=1), receipt_date=DAY - dt.timedelta(days=3))
+    error = refused(session, tenant, payment)
+    assert error.code == "INSTRUMENT_INVALID" and [d["code"] for d in error.details] == ["INSTRUMENT_POSTDATED"]
+    assert "after the receipt's date (2026-11-20)" in error.message
+    assert pay(session, tenant, cheque((PT_2, 1000000), date=DAY - dt.timedelta(days=3),
+                                       receipt_date=DAY - dt.timedelta(days=3))).receipts
+
+
+@pytest.mark.parametrize("gateway, holding", [("BBPS", "4501072"), ("bbps", "4501072"),
+                                              ("SBIEPAY", "4501071"), (None, "4501071")])
+def test_online_money_waits_in_its_gateways_clearing_account(session, tenant, bills, gateway, holding):
+    payment = PaymentIn(InstrumentIn("online", 1000000, transaction_reference="TXN-1", gateway=gateway),
+                        [BillPayment(1000000, ref_no=PT_2)])
+    receipt = pay(session, tenant, payment).receipts[0]
+    voucher, lines = lines_of(session, receipt)
+    assert lines[0][0] == holding and lines[0][2] == 1000000  # Dr the clearing head, first line
 
 
 def test_superseded_and_cancelled_bills_cannot_be_paid(session, tenant, bills):

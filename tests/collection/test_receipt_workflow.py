@@ -119,6 +119,17 @@ def test_cancelling_reverses_the_voucher_and_restores_the_outstanding(session, t
     assert again.number == "11/2026-27/000002"
 
 
+def test_whoever_collected_a_receipt_cannot_cancel_it(session, tenant, bills):
+    receipt = pay(session, tenant, cash((PT_1, 500000))).receipts[0]
+    error = fails("SELF_CANCELLATION", workflow.cancel, session, tenant, receipt.number, "my mistake",
+                  CASHIER, today=DAY)
+    assert error.field == "number"
+    session.rollback()
+    assert cash_in_hand(session, tenant) == 500000
+    assert workflow.cancel(session, tenant, receipt.number, "my mistake", APPROVER, today=DAY
+                           ).receipt.status == "CANCELLED"
+
+
 def test_cancelling_one_receipt_of_a_cheque_reports_the_shortfall(session, tenant, bills):
     payment = pay(session, tenant, cheque((PT_1, 1418575), (PT_2, 3850000)))
     result = workflow.cancel(session, tenant, payment.receipts[1].number, "second bill paid twice", APPROVER,

@@ -145,6 +145,25 @@ def test_pdf_then_a_duplicate(rasid, tmp_path):
     assert "duplicate, print 2" in out and "DUPLICATE" in text_of(second)
 
 
+def test_a_service_whose_template_is_gone_prints_nothing_and_says_why(rasid, db_url, tmp_path):
+    from sqlalchemy import text
+
+    from ledger.db import make_engine
+    rasid("collect", "--tenant", TENANT, "--bill", PT_1, "--amount", "14185.75", "--by", CASHIER)
+    engine = make_engine(db_url)  # the template folder was removed after the service was set up
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE services SET receipt_template = 'gone' WHERE code = 'PT'"))
+    engine.dispose()
+    target = tmp_path / "r.pdf"
+    one = rasid("receipts", "pdf", "--tenant", TENANT, "11/2026-27/000001", "-o", str(target), code=2)
+    assert "error RECEIPT_TEMPLATE_ERROR: receipt template 'gone' cannot print" in one.stderr
+    many = rasid("receipts", "print", "--tenant", TENANT, "--from", "2026-11-01", "--to", "2026-11-30",
+                 "-o", str(target), code=2)
+    assert "error RECEIPT_TEMPLATE_ERROR" in many.stderr and not target.exists()
+    assert "Printed:          0 time(s)" in rasid("receipts", "show", "--tenant", TENANT,
+                                                  "11/2026-27/000001").stdout
+
+
 def test_print_a_date_range_into_one_pdf_quietly_when_piped(rasid, tmp_path):
     rasid("collect", "--tenant", TENANT, "--bill", PT_1, "--amount", "14185.75", "--by", CASHIER)
     rasid("collect", "--tenant", TENANT, "--bill", PT_2, "--amount", "38500", "--mode", "card",

@@ -213,3 +213,52 @@ def test_posting_on_a_core_connection_is_the_same_posting(engine, factory, tenan
     with factory() as session:
         assert balance(session, tenant, "4501001", DAY) == 350_00
         assert check_ledger(session) == []
+
+
+TEXT_FIELDS = [("narration", {"narration": 2026}), ("source_ref", {"source_ref": 12345}),
+               ("idempotency_key", {"idempotency_key": ["k"]}), ("created_by", {"created_by": 7})]
+
+
+@pytest.mark.parametrize("field, given", TEXT_FIELDS, ids=[f for f, _ in TEXT_FIELDS])
+def test_text_fields_must_be_text(session, tenant, field, given):
+    """The hash is taken of the Python value and the database keeps text: a number would never verify."""
+    with pytest.raises(LedgerError) as exc:
+        vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(100), **given)
+    assert (exc.value.code, exc.value.field) == ("FIELD_NOT_TEXT", field)
+    with pytest.raises(LedgerError) as exc:
+        vouchers.post(session, tenant, "RECEIPT", DAY,
+                      [line("4501001", dr=100), line("1100101", cr=100, narration=["x"])])
+    assert (exc.value.code, exc.value.field) == ("FIELD_NOT_TEXT", "lines[2].narration")
+    session.rollback()
+    assert _counts(session) == (0, 0, 0)
+    assert vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(100), narration="fine",
+                         source_ref=None).number == "RV/2026-27/000001"
+
+
+def test_amounts_a_bigint_cannot_hold_are_refused(session, tenant):
+    most = 9_223_372_036_854_775_807
+    with pytest.raises(LedgerError) as exc:
+        vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(most + 1))
+    assert (exc.value.code, exc.value.field) == ("AMOUNT_TOO_LARGE", "lines[1].debit")
+    with pytest.raises(LedgerError) as exc:  # every line fits, the total does not
+        vouchers.post(session, tenant, "RECEIPT", DAY,
+                      [line("4501001", dr=most), line("4501001", dr=1),
+                       line("1100101", cr=2**62), line("1100101", cr=2**62)])
+    assert (exc.value.code, exc.value.field) == ("AMOUNT_TOO_LARGE", None)
+    session.rollback()
+    assert _counts(session) == (0, 0, 0)
+
+
+def test_client_keys_cannot_take_the_reversal_prefix(session, tenant):
+    """A client key "reversal:<id>" would otherwise block reversing that voucher for good."""
+    posted = vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(100))
+    session.commit()
+    with pytest.raises(ValidationError) as exc:
+        vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(100),
+                      idempotency_key=f"reversal:{posted.id}")
+    assert (exc.value.code, exc.value.field) == ("IDEMPOTENCY_KEY_INVALID", "idempotency_key")
+    session.rollback()
+    reversal = vouchers.reverse(session, session.get(Voucher, posted.id), DAY, "typo")
+    session.commit()
+    assert session.get(Voucher, reversal.id).idempotency_key == f"reversal:{posted.id}"
+    assert _counts(session)[0] == 2

@@ -76,3 +76,19 @@ def test_check_detects_a_changed_line_even_with_triggers_dropped(books, engine, 
     kinds = {p.kind for p in problems}
     assert {"balance", "chain"} <= kinds
     assert any("no longer matches its hash" in p.message for p in problems)
+
+
+def test_an_unknown_tenant_is_refused_not_shown_as_clean_books(books, tenant):
+    """A typo in the tenant must not read as empty, balanced books."""
+    day = dt.date(2026, 11, 30)
+    for report in (lambda: trial_balance(books, "pb.amritser", OCT, day),
+                   lambda: statement(books, "pb.amritser", "4501001", OCT, day),
+                   lambda: balance(books, "pb.amritser", "4501001", day),
+                   lambda: check_ledger(books, "pb.amritser")):
+        with pytest.raises(NotFound) as exc:
+            report()
+        assert (exc.value.code, exc.value.field) == ("TENANT_NOT_FOUND", "tenant")
+    assert check_ledger(books, tenant) == []
+    with pytest.raises(NotFound) as exc:  # a known tenant's unknown account is still that
+        balance(books, tenant, "0000000", day)
+    assert exc.value.code == "LEDGER_UNKNOWN_GL"

@@ -152,6 +152,7 @@ class ServiceOut(ApiModel):
     receipt_number_format: str = Field(examples=["{mm}/{fy}/{seq:06d}"])
     advance_glcode: str | None
     holding_accounts: dict[str, str]
+    gateway_accounts: dict[str, str] = Field(examples=[{"BBPS": "4501072"}])
     cheque_bounce_penalty: BouncePenalty | None
 
 
@@ -173,6 +174,9 @@ class ServiceWrite(ApiInput):
     receipt_number_format: Annotated[str, Field(min_length=1, max_length=100)] = "{mm}/{fy}/{seq:06d}"
     advance_glcode: Code | None = None
     holding_accounts: dict[Instrument, Code]
+    gateway_accounts: dict[Code, Code] = Field(
+        {}, description="Online payments through a gateway (BBPS, a bank's gateway; matched without regard "
+                        "to case) go to its clearing head instead of the online holding account.")
     cheque_bounce_penalty: BouncePenalty | None = Field(
         None, description="Billed when a cheque or DD of the service bounces; none (absent or null) removes it.")
 
