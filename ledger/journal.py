@@ -130,11 +130,16 @@ def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) ->
      earlier_id, earlier_digest, earlier_number, earlier_type, earlier_date, earlier_total,
      earlier_hash) = rows[0][:15]
     if earlier_id is not None:
-        if earlier_digest != digest:
-            raise Conflict(f"idempotency key {draft.idempotency_key!r} was already used for a "
-                           f"different voucher ({earlier_number})", code="IDEMPOTENCY_KEY_REUSED")
-        return PostedVoucher(earlier_id, draft.tenant_id, earlier_type, earlier_number,
-                             _as_date(earlier_date), earlier_total, earlier_hash, True)
+        return _replay(draft, digest, earlier_digest, PostedVoucher(
+            earlier_id, draft.tenant_id, earlier_type, earlier_number, _as_date(earlier_date), earlier_total,
+            earlier_hash, True))
+    if draft.idempotency_key is not None:
+        # The slot query's snapshot predates its wait for the series row: a posting under this
+        # key that committed meanwhile (a client's retry racing its first try) is seen only by
+        # a new statement. Keyed postings are the rare ones; receipts are keyed by instrument.
+        earlier = _by_idempotency_key(connection, draft.tenant_id, draft.idempotency_key)
+        if earlier is not None:
+            return _replay(draft, digest, earlier.request_digest, _posted(earlier, replayed=True))
     found = {(row[15], row[16]): row[17:] for row in rows}
     ids = [_resolved(draft.tenant_id, n, line, found) for n, line in enumerate(lines, start=1)]
     if status != "open":
@@ -164,6 +169,14 @@ def _insert(connection: Connection, cursor, sql: _Statements, draft: VoucherDraf
                          draft.voucher_date, total, hash_)
 
 
+def _replay(draft: VoucherDraft, digest: str, earlier_digest: str, earlier: PostedVoucher) -> PostedVoucher:
+    """The voucher posted earlier under the draft's key, if the draft asks for the same; else a refusal."""
+    if earlier_digest != digest:
+        raise Conflict(f"idempotency key {draft.idempotency_key!r} was already used for a "
+                       f"different voucher ({earlier.number})", code="IDEMPOTENCY_KEY_REUSED")
+    return earlier
+
+
 def _refusal(connection: Connection, cursor, exc: Exception) -> Exception:
     """A refusal by the ledger's triggers or constraints as its coded error; a lost connection
     as SQLAlchemy's error for it (the connection invalidated)."""
@@ -177,10 +190,7 @@ def _post_first_of_series(connection: Connection, draft: VoucherDraft,
     if draft.idempotency_key:
         earlier = _by_idempotency_key(connection, draft.tenant_id, draft.idempotency_key)
         if earlier is not None:
-            if earlier.request_digest != request_digest(draft):
-                raise Conflict(f"idempotency key {draft.idempotency_key!r} was already used for a "
-                               f"different voucher ({earlier.number})", code="IDEMPOTENCY_KEY_REUSED")
-            return _posted(earlier, replayed=True)
+            return _replay(draft, request_digest(draft), earlier.request_digest, _posted(earlier, replayed=True))
     resolve_lines(connection, draft.tenant_id, draft.lines)
     params = {"tenant": draft.tenant_id, "day": draft.voucher_date}
     period = connection.execute(_PERIOD, params).first()
