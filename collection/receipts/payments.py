@@ -233,7 +233,7 @@ class LockedBill(NamedTuple):
     receipt_number_format: str
     advance_gl_account_id: int | None
     advance_glcode: str | None
-    holding_glcode: str | None          #: the service's holding account for this instrument type
+    holding_glcode: str | None          #: the service's holding account for this instrument type (or gateway)
 
 
 def _code_of(model, column, key):
