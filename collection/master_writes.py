@@ -54,15 +54,13 @@ def _load(session: Session, masters: MastersFile) -> None:
 
 
 def load_file(session: Session, actor: Actor, masters: MastersFile, source: str) -> LoadReport:
-    """Load a whole masters file (``rasid masters load``), with one audit record of what changed
-    per tenant it names; a file that changes nothing records nothing."""
+    """Load a whole masters file (``rasid masters load``), with one audit record per tenant it
+    changed, counting what was created and updated (a file is too large for before and after)."""
     report = load_masters(session, masters)
-    changed = {f"{section}.{what}": count for (section, what), count in sorted(report.items())
-               if what != "unchanged" and count}
-    if changed:
-        for tenant in masters.tenants:
-            audit.record(session, actor, "master.file.load", tenant_id=tenant.code, entity_type="masters_file",
-                         entity_id=source[-200:], after={"changes": changed})
+    for tenant_id, own in report.by_tenant.items():
+        if own.changes():
+            audit.record(session, actor, "master.file.load", tenant_id=tenant_id, entity_type="masters_file",
+                         entity_id=source[-200:], after={"changes": own.changes()})
     return report
 
 

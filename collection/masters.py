@@ -28,7 +28,8 @@ from ledger.errors import RasidError, ValidationError
 from ledger.journal import SEGMENTS
 from ledger.money import parse_rupees
 from ledger.models import (
-    ACCOUNT_PURPOSES, Department, Functionary, Fund, FundSource, GlAccount, Tenant, Voucher, VoucherLine,
+    ACCOUNT_PURPOSES, Department, FinancialYear, Functionary, Fund, FundSource, GlAccount, Tenant, Voucher,
+    VoucherLine, VoucherSeries,
 )
 from ledger.periods import ensure_financial_year
 from receipt_templates.catalog import has_template
@@ -128,7 +129,16 @@ class MastersFile(_In):
 
 
 class LoadReport(Counter):
-    """Counts such as ``("accounts", "created")`` → 12."""
+    """Counts such as ``("accounts", "created")`` → 12; ``by_tenant`` holds each tenant's own."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.by_tenant: dict[str, LoadReport] = {}
+
+    def changes(self) -> dict[str, int]:
+        """What was created or updated, as ``{"accounts.updated": 1}``."""
+        return {f"{section}.{what}": count for (section, what), count in sorted(self.items())
+                if what != "unchanged" and count}
 
     def summary(self) -> str:
         sections = sorted({section for section, _ in self})
@@ -205,6 +215,7 @@ def load_masters(session: Session, masters: MastersFile) -> LoadReport:
     report = LoadReport()
     for t_index, tenant in enumerate(masters.tenants):
         where = f"tenants[{t_index}]"
+        before = LoadReport(report)
         _load_tenant(session, tenant, report)
         for name, model in SEGMENTS:
             plural = {"fund": "funds", "function": "functions", "functionary": "functionaries",
@@ -218,15 +229,22 @@ def load_masters(session: Session, masters: MastersFile) -> LoadReport:
         _check_numbers_distinct(session, tenant.code, f"{where}.voucher_numbering")
         _load_bank_accounts(session, tenant.code, tenant.bank_accounts, f"{where}.bank_accounts", report)
         _load_services(session, tenant.code, tenant.services, f"{where}.services", report)
+        report.by_tenant[tenant.code] = LoadReport({key: report[key] - before[key] for key in report
+                                                    if report[key] != before[key]})
     session.flush()
     return report
 
 
 def _apply(row, values: dict, report: LoadReport, section: str) -> None:
+    report[(section, "updated" if _set(row, values) else "unchanged")] += 1
+
+
+def _set(row, values: dict) -> bool:
+    """Set the values that differ; whether any did."""
     changed = {k: v for k, v in values.items() if getattr(row, k) != v}
     for key, value in changed.items():
         setattr(row, key, value)
-    report[(section, "updated" if changed else "unchanged")] += 1
+    return bool(changed)
 
 
 def _load_tenant(session: Session, tenant: TenantIn, report: LoadReport) -> None:
@@ -304,19 +322,29 @@ def _load_number_format(session, tenant_id, vtype, fmt, where, report) -> None:
 
 def _check_numbers_distinct(session, tenant_id: str, where: str) -> None:
     """Two voucher types whose formats make the same numbers could never both post (numbers are
-    unique per tenant): refuse formats that coincide, as ``{fy}/{seq}`` for two types would."""
+    unique per tenant): refuse formats that coincide, as ``{fy}/{seq}`` for two types would, in
+    a year whose series have started (each keeps the format it started with) or in a new one."""
     session.flush()
     configured = dict(session.execute(select(VoucherNumberFormat.voucher_type, VoucherNumberFormat.format)
                                       .where(VoucherNumberFormat.tenant_id == tenant_id)).all())
-    seen: dict[str, str] = {}
-    for vtype, kind in VOUCHER_TYPES.items():
-        fmt = configured.get(vtype, DEFAULT_VOUCHER_FORMAT)
-        sample = fmt.format(prefix=kind.prefix, fy="2026-27", seq=1, yyyy="2026", mm="04")
-        if sample in seen:
-            raise ValidationError(f"{where}: {seen[sample]} and {vtype} vouchers would both be numbered "
-                                  f"{sample!r}; give each type its own format (e.g. with {{prefix}})",
-                                  code="NUMBER_FORMAT_INVALID", field=f"{where}.{vtype}")
-        seen[sample] = vtype
+    started = {(fy, vtype): fmt for vtype, fy, fmt in session.execute(
+        select(VoucherSeries.voucher_type, FinancialYear.code, VoucherSeries.number_format)
+        .join(FinancialYear, FinancialYear.id == VoucherSeries.financial_year_id)
+        .where(VoucherSeries.tenant_id == tenant_id))}
+    for fy in sorted({fy for fy, _ in started}) + [_NEW_YEAR]:
+        seen: dict[str, str] = {}
+        for vtype, kind in VOUCHER_TYPES.items():
+            fmt = started.get((fy, vtype)) or configured.get(vtype, DEFAULT_VOUCHER_FORMAT)
+            sample = fmt.format(prefix=kind.prefix, fy=fy, seq=1, yyyy=fy[:4], mm="04")
+            if sample in seen:
+                year = "a new financial year" if fy == _NEW_YEAR else fy
+                raise ValidationError(f"{where}: in {year}, {seen[sample]} and {vtype} vouchers would both be "
+                                      f"numbered {sample!r}; give each type its own format (e.g. with "
+                                      "{prefix})", code="NUMBER_FORMAT_INVALID", field=f"{where}.{vtype}")
+            seen[sample] = vtype
+
+
+_NEW_YEAR = "2099-00"  #: stands for a year whose series have not started
 
 
 def _load_bank_accounts(session, tenant_id, items, where, report) -> None:
@@ -401,29 +429,31 @@ def _load_services(session, tenant_id, items, where, report) -> None:
                   "receipt_number_format": number_format, "advance_gl_account_id": advance}
         penalty = _bounce_penalty(item, accounts, here)
         row = existing.get(item.code)
-        if row is None:
+        created = row is None
+        if created:
             row = Service(tenant_id=tenant_id, code=item.code, **values)
             session.add(row)
             session.flush()
-            report[("services", "created")] += 1
-        else:
-            _apply(row, values, report, "services")
+        changed = _set(row, values)
         current = {h.instrument_type: h for h in session.scalars(
             select(ServiceHoldingAccount).where(ServiceHoldingAccount.service_id == row.id))}
         for instrument, gl_id in holding.items():
-            if instrument in current:
-                current[instrument].gl_account_id = gl_id
-            else:
+            if instrument not in current:
                 session.add(ServiceHoldingAccount(tenant_id=tenant_id, service_id=row.id,
                                                   instrument_type=instrument, gl_account_id=gl_id))
+                changed = True
+            else:
+                changed |= _set(current[instrument], {"gl_account_id": gl_id})
         if gateways is not None:
-            _keep_gateway_accounts(session, tenant_id, row.id, gateways)
+            changed |= _keep_gateway_accounts(session, tenant_id, row.id, gateways)
         if penalty is not None:  # absent from the file: left as it is, like everything else
             kept = session.get(ServiceBouncePenalty, (tenant_id, row.id))
             if kept is None:
                 session.add(ServiceBouncePenalty(tenant_id=tenant_id, service_id=row.id, **penalty))
+                changed = True
             else:
-                kept.amount_paise, kept.gl_account_id = penalty["amount_paise"], penalty["gl_account_id"]
+                changed |= _set(kept, penalty)
+        report[("services", "created" if created else "updated" if changed else "unchanged")] += 1
 
 
 def _gateway_accounts(item: ServiceIn, accounts: dict, here: str) -> dict[str, int] | None:
@@ -448,19 +478,24 @@ def _gateway_accounts(item: ServiceIn, accounts: dict, here: str) -> dict[str, i
     return found
 
 
-def _keep_gateway_accounts(session: Session, tenant_id: str, service_id: int, gateways: dict[str, int]) -> None:
-    """Make the service's gateway accounts exactly ``gateways`` (a mapping, not a posting: safe to drop)."""
+def _keep_gateway_accounts(session: Session, tenant_id: str, service_id: int, gateways: dict[str, int]) -> bool:
+    """Make the service's gateway accounts exactly ``gateways`` (a mapping, not a posting: safe to
+    drop); whether anything changed."""
     current = {g.gateway: g for g in session.scalars(
         select(ServiceGatewayAccount).where(ServiceGatewayAccount.service_id == service_id))}
+    changed = False
     for gateway, row in current.items():
         if gateway not in gateways:
             session.delete(row)
+            changed = True
     for gateway, gl_id in gateways.items():
         if gateway in current:
-            current[gateway].gl_account_id = gl_id
+            changed |= _set(current[gateway], {"gl_account_id": gl_id})
         else:
             session.add(ServiceGatewayAccount(tenant_id=tenant_id, service_id=service_id, gateway=gateway,
                                               gl_account_id=gl_id))
+            changed = True
+    return changed
 
 
 def _check_template(name: str, field: str) -> None:

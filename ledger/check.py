@@ -15,7 +15,9 @@ from sqlalchemy import except_, func, select
 from sqlalchemy.orm import Session
 
 from ledger.journal import SEGMENTS, voucher_hash
-from ledger.models import GlAccount, LedgerBalance, Period, Voucher, VoucherLine, VoucherSeries
+from ledger.models import (
+    FinancialYear, GlAccount, LedgerBalance, Period, Voucher, VoucherLine, VoucherSeries,
+)
 from ledger.reports import require_tenant
 
 KEY = ("gl_account_id", "fund_id", "function_id", "functionary_id", "department_id", "fund_source_id")
@@ -24,7 +26,9 @@ KEY = ("gl_account_id", "fund_id", "function_id", "functionary_id", "department_
 #: What lines and headers name (table, column, label) and the table that must still hold it.
 REFERENCES = ((VoucherLine, "gl_account_id", "GL account", GlAccount),
               *((VoucherLine, f"{name}_id", name.replace("_", " "), model) for name, model in SEGMENTS),
-              (Voucher, "period_id", "period", Period))
+              (Voucher, "period_id", "period", Period),
+              (Period, "financial_year_id", "financial year", FinancialYear),
+              (VoucherSeries, "financial_year_id", "financial year", FinancialYear))
 
 
 class Problem(NamedTuple):
@@ -123,16 +127,20 @@ def _lost_masters(session: Session, tenant_id: str | None) -> Iterator[Problem]:
     """Masters and periods that posted lines and vouchers name but that no longer exist."""
     for table, column_name, label, model in REFERENCES:
         column = getattr(table, column_name)
-        voucher_id, what = ((table.voucher_id, "line(s)") if table is VoucherLine
-                            else (table.id, "voucher(s)"))
-        query = (select(table.tenant_id, column, func.count(), func.min(voucher_id))
+        first_id, what, first = _NAMED_BY[table]
+        query = (select(table.tenant_id, column, func.count(), func.min(getattr(table, first_id)))
                  .outerjoin(model, model.id == column).where(model.id.is_(None))
                  .group_by(table.tenant_id, column).order_by(table.tenant_id, column))
         if tenant_id:
             query = query.where(table.tenant_id == tenant_id)
-        for tenant, missing_id, count, first in session.execute(query):
+        for tenant, missing_id, count, lowest in session.execute(query):
             yield Problem("master", tenant, f"{label} id {missing_id} no longer exists ({count} "
-                          f"{what} name it, the first in voucher id {first})")
+                          f"{what} name it, the first in {first} {lowest})")
+
+
+#: How a referencing row is reported: the column that finds it, its noun, what that column is.
+_NAMED_BY = {VoucherLine: ("voucher_id", "line(s)", "voucher id"), Voucher: ("id", "voucher(s)", "voucher id"),
+             Period: ("id", "period(s)", "period id"), VoucherSeries: ("id", "numbering series", "series id")}
 
 
 def _chain(session: Session, series: VoucherSeries | _LostSeries) -> Iterator[Problem]:

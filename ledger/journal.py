@@ -197,8 +197,11 @@ def _post_first_of_series(connection: Connection, draft: VoucherDraft,
     if period is None:
         raise LedgerError(f"no financial period of {draft.tenant_id} contains {draft.voucher_date}",
                           code="LEDGER_NO_PERIOD", field="voucher_date")
-    _create_series(connection, draft.tenant_id, draft.voucher_type, period.financial_year_id,
-                   numbering.format_for_new_series(connection))
+    try:
+        _create_series(connection, draft.tenant_id, draft.voucher_type, period.financial_year_id,
+                       numbering.format_for_new_series(connection))
+    except IntegrityError as exc:  # only a database altered by hand gets here (a series without its year)
+        raise translate_db_error(exc) from exc
     return post(connection, draft, numbering)
 
 

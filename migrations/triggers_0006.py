@@ -2,14 +2,17 @@
 
 Frozen with the revision that installs them; a later change is a new revision.
 
-* **SQLite: ``INSERT OR REPLACE``.** SQLite resolves a REPLACE conflict by deleting the old
-  row without firing its DELETE triggers (unless ``recursive_triggers`` is on, which a
-  ``sqlite3`` shell is not), so a posted voucher, a used account or a receipt could be
-  rewritten past every guard. Each guarded table now refuses, before the insert, a row whose
-  key is taken, with the message SQLite itself gives a plain INSERT there ("UNIQUE constraint
-  failed: ..."): a duplicate is refused exactly as before, and REPLACE becomes a plain INSERT.
+* **SQLite: ``INSERT OR REPLACE`` and ``UPDATE OR REPLACE``.** SQLite resolves a REPLACE
+  conflict by deleting the other row without firing its DELETE triggers (unless
+  ``recursive_triggers`` is on, which a ``sqlite3`` shell is not), so a posted voucher, a used
+  account or a receipt could be rewritten, or deleted by moving another row onto its key, past
+  every guard. Each guarded table now refuses an insert, or an update of a key column, that
+  lands on a taken key, with the message SQLite itself gives a plain statement there ("UNIQUE
+  constraint failed: ..."): a duplicate is refused exactly as before, and REPLACE becomes plain.
   Kept balances are left out: their upsert (``ON CONFLICT DO UPDATE``) is an insert of a taken
-  key by design, and ``rasid ledger check`` recomputes them from the lines.
+  key by design, and ``rasid ledger check`` recomputes them from the lines. A financial year
+  that periods name is never deleted (PostgreSQL's foreign keys already refuse it; a ``sqlite3``
+  shell has them off).
 * **PostgreSQL: ``TRUNCATE``.** Row triggers do not fire on TRUNCATE; vouchers, lines, kept
   balances and the audit log refused it already. Now every table whose rows are guarded
   does: numbering series, periods and years, tenants, the chart of accounts and segments, and
@@ -62,6 +65,8 @@ TRUNCATE_GUARDED = (
 
 TRIGGERS: list[tuple[str, str]] = (
     [(f"{table}_no_replace", table) for table in UNIQUE_KEYS]
+    + [(f"{table}_no_replace_update", table) for table in UNIQUE_KEYS]
+    + [("financial_years_delete_guard", "financial_years")]
     + [(f"{table}_no_truncate", table) for table in TRUNCATE_GUARDED]
 )
 POSTGRESQL_FUNCTIONS = ["refuse_truncate"]
@@ -69,21 +74,35 @@ POSTGRESQL_FUNCTIONS = ["refuse_truncate"]
 
 # --------------------------------------------------------------------------- SQLite
 
-def _no_replace(table: str, keys: list[tuple[tuple[str, ...], str | None]]) -> str:
+def _no_replace(table: str, keys: list[tuple[tuple[str, ...], str | None]], *, update: bool) -> str:
+    """The trigger refusing an insert (or an update of a key column) onto another row's key."""
     checks = []
     for columns, condition in keys:
         match = " AND ".join(f"{c} = NEW.{c}" for c in columns)
         if condition is not None:
             match += f" AND {condition} AND " + condition.replace("status", "NEW.status")
+        if update:  # the row itself keeps its key
+            match += " AND rowid <> OLD.rowid"
         failed = ", ".join(f"{table}.{c}" for c in columns)
         checks.append(f"SELECT RAISE(ABORT, 'UNIQUE constraint failed: {failed}') "
                       f"WHERE EXISTS (SELECT 1 FROM {table} WHERE {match});")
     body = "\n        ".join(checks)
-    return (f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} FOR EACH ROW\n"
-            f"    BEGIN\n        {body}\n    END")
+    if not update:
+        return (f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} FOR EACH ROW\n"
+                f"    BEGIN\n        {body}\n    END")
+    key_columns = sorted({c for columns, condition in keys for c in columns}
+                         | ({"status"} if any(condition for _, condition in keys) else set()))
+    return (f"CREATE TRIGGER {table}_no_replace_update BEFORE UPDATE OF {', '.join(key_columns)} "
+            f"ON {table} FOR EACH ROW\n    BEGIN\n        {body}\n    END")
 
 
-SQLITE_TRIGGERS: list[str] = [_no_replace(table, keys) for table, keys in UNIQUE_KEYS.items()]
+SQLITE_TRIGGERS: list[str] = [
+    *(_no_replace(table, keys, update=False) for table, keys in UNIQUE_KEYS.items()),
+    *(_no_replace(table, keys, update=True) for table, keys in UNIQUE_KEYS.items()),
+    "CREATE TRIGGER financial_years_delete_guard BEFORE DELETE ON financial_years FOR EACH ROW\n"
+    "    BEGIN\n        SELECT RAISE(ABORT, 'MASTER_IN_USE: a financial year with periods is never deleted')\n"
+    "         WHERE EXISTS (SELECT 1 FROM periods WHERE financial_year_id = OLD.id);\n    END",
+]
 
 
 # --------------------------------------------------------------------------- PostgreSQL

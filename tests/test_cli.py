@@ -107,7 +107,8 @@ def test_period_changes_and_masters_loads_from_the_cli_are_audited(db_url, tmp_p
     from ledger.db import session_factory
     changed = tmp_path / "m.yaml"
     changed.write_text((ROOT / "examples" / "masters.yaml").read_text().replace(
-        "Property Tax-Properties", "Property Tax - Properties", 1))
+        "Property Tax-Properties", "Property Tax - Properties", 1).replace(
+        'gateway_accounts: {BBPS: "4501072"}', 'gateway_accounts: {BBPS: "4501071"}', 1))
     run("masters", "load", str(changed), "--by", "pb.amritsar/accountant", url=db_url)
     run("masters", "load", str(changed), url=db_url)  # nothing changes: nothing recorded
     run("periods", "close", "--tenant", "pb.amritsar", "2026-10", "--by", "CAO", url=db_url)
@@ -117,8 +118,8 @@ def test_period_changes_and_masters_loads_from_the_cli_are_audited(db_url, tmp_p
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     engine.dispose()
     loads = [e for e in entries if e.action == "master.file.load"]
-    assert loads and {e.actor for e in loads} == {"pb.amritsar/accountant"}
-    assert loads[0].after == {"changes": {"accounts.updated": 1}}
+    assert [(e.actor, e.tenant_id) for e in loads] == [("pb.amritsar/accountant", "pb.amritsar")]
+    assert loads[0].after == {"changes": {"accounts.updated": 1, "services.updated": 1}}
     close, reopen = [e for e in entries if e.entity_type == "period"]
     assert (close.action, close.actor, close.after["status"]) == ("period.close", "CAO", "closed")
     assert reopen.action == "period.reopen" and reopen.actor.startswith("cli:")

@@ -8,6 +8,7 @@ one year's series never change shape.
 """
 from __future__ import annotations
 
+import re
 import string
 
 from sqlalchemy import Connection, bindparam, select
@@ -23,6 +24,11 @@ _FORMAT_OF = select(VoucherNumberFormat.format).where(
     VoucherNumberFormat.voucher_type == bindparam("type"))
 FIELDS = {"prefix", "fy", "seq", "yyyy", "mm"}
 
+
+#: The format spec each field may carry: a width for the sequence (``06d``), nothing for the
+#: others (``{fy:.2}`` would print every year alike, ``{seq:.1e}`` many numbers alike).
+_SPECS = {"seq": re.compile(r"0?\d{0,2}d?"), **{f: re.compile("") for f in ("prefix", "fy", "yyyy", "mm")}}
+_ANY = re.compile(".*")
 
 #: A seq no financial year's series reaches, to size the longest number a format makes.
 _LONGEST_SEQ = 99_999_999
@@ -48,6 +54,9 @@ def check_format(fmt: str, *, prefix: str = "RV", max_length: int = 64, field: s
         if name is None:
             continue
         name = name.lower() if name.lower() in FIELDS else name
+        if conversion or not _SPECS.get(name, _ANY).fullmatch(spec):
+            raise refuse(f"formats {{{name}}} as {spec or '!' + str(conversion)!r}; only {{seq}} takes a "
+                         "width, as in {seq:06d}, so numbers stay distinct")
         names.add(name)
         canonical.append("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
     unknown = names - FIELDS

@@ -434,6 +434,10 @@ def _plan(n: int, bill: LockedBill, heads: list[BillHead], item: BillPayment,
     if refused:
         raise PaymentRefused(f"{where}: {label} does not accept {instrument_type} payments",
                              code="INSTRUMENT_NOT_ALLOWED", field="instrument.type")
+    if any(h.cr_paise and h.dr_paise for h in heads):  # stored before intake refused them
+        raise Conflict(f"{where}: {label} has a head with both a due and a rebate, which cannot be "
+                       "apportioned; the revenue system must send a new version with one-sided accounts",
+                       code="BILL_HEAD_BOTH_SIDES", field=where)
     owed = outstanding([_head(h) for h in heads])
     amount = item.amount
     if bill.live_receipts > 0 and owed == 0:

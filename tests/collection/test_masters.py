@@ -101,7 +101,8 @@ def test_invalid_file_is_refused_with_the_path(session, mutate, field):
                                                   gateway_accounts={"BBPS": "4501072"}),
      "gateway accounts are for online payments"),
     (lambda d: _amritsar(d)["voucher_numbering"].update(JOURNAL="{fy}/{seq:06d}", PAYMENT="{fy}/{seq:06d}"),
-     "JOURNAL and PAYMENT vouchers would both be numbered '2026-27/000001'"),
+     "JOURNAL and PAYMENT vouchers would both be numbered '2099-00/000001'"),
+    (lambda d: _amritsar(d)["voucher_numbering"].update(JOURNAL="{prefix}/{fy:.2}/{seq:06d}"), "{fy}"),
 ])
 def test_inconsistent_masters_change_nothing(session, mutate, text):
     data = copy.deepcopy(EXAMPLE)
@@ -167,3 +168,15 @@ def test_gateway_accounts_are_replaced_when_given_and_kept_when_absent(session, 
     _amritsar(data)["services"][0]["gateway_accounts"] = {"sbiepay": "4501071"}
     load_masters(session, parse_masters(data))
     assert get_service(session, tenant, "PT")["gateway_accounts"] == {"SBIEPAY": "4501071"}
+
+
+def test_a_format_that_would_repeat_a_started_series_numbers_is_refused(session, tenant):
+    vouchers.post(session, tenant, "JOURNAL", DAY, cash_receipt(100))  # JV/2026-27/000001, default format
+    session.commit()
+    data = copy.deepcopy(EXAMPLE)
+    _amritsar(data)["voucher_numbering"].update(JOURNAL="J/{fy}/{seq:06d}", PAYMENT="JV/{fy}/{seq:06d}")
+    with pytest.raises(ValidationError) as exc:
+        load_masters(session, parse_masters(data))
+    session.rollback()
+    assert exc.value.code == "NUMBER_FORMAT_INVALID"
+    assert "in 2026-27, JOURNAL and PAYMENT vouchers would both be numbered 'JV/2026-27/000001'" in exc.value.message

@@ -163,6 +163,15 @@ def test_online_money_waits_in_its_gateways_clearing_account(session, tenant, bi
     assert lines[0][0] == holding and lines[0][2] == 1000000  # Dr the clearing head, first line
 
 
+def test_a_bill_stored_with_a_two_sided_head_is_not_collected(session, tenant, bills):
+    """Intake refuses such heads now (ACCOUNT_BOTH_SIDES); one stored before is not apportioned."""
+    session.execute(text("UPDATE bill_accounts SET cr_paise = cr_paise + 100, dr_paise = 100 "
+                         "WHERE bill_id = :bill AND line_no = 1"), {"bill": bills[PT_2].id})
+    session.commit()
+    error = refused(session, tenant, cash((PT_2, 1000000)))
+    assert (error.code, error.field) == ("BILL_HEAD_BOTH_SIDES", "bills[0]")
+
+
 def test_superseded_and_cancelled_bills_cannot_be_paid(session, tenant, bills):
     old = bills[PT_2]
     document = (ROOT_BILLS / "property-tax-ward-7.xml").read_bytes().replace(b"<crAmount>2500</crAmount>",

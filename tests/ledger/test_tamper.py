@@ -318,14 +318,19 @@ def test_check_reports_a_lost_series_period_or_master(engine, factory, tenant, p
         conn.execute(text("DELETE FROM voucher_series WHERE id = :s"), {"s": ids["series"]})
         conn.execute(text("DELETE FROM periods WHERE id = :p"), {"p": ids["period"]})
         conn.execute(text("DELETE FROM funds WHERE id = :f"), {"f": ids["fund"]})
+        year, first_period = conn.execute(text(
+            "SELECT y.id, min(p.id) FROM financial_years y JOIN periods p ON p.financial_year_id = y.id "
+            "WHERE y.tenant_id = :t AND y.code = '2027-28' GROUP BY y.id"), {"t": tenant}).one()
+        conn.execute(text("DELETE FROM financial_years WHERE id = :y"), {"y": year})
     with factory() as session:
         problems = check_ledger(session)
     series = f"series RECEIPT of {tenant} (id {ids['series']}) has 1 voucher(s) but no series row"
     fund = f"fund id {ids['fund']} no longer exists (2 line(s) name it, the first in voucher id {posted})"
     period = (f"period id {ids['period']} no longer exists (1 voucher(s) name it, the first in "
               f"voucher id {posted})")
+    fy = f"financial year id {year} no longer exists (12 period(s) name it, the first in period id {first_period})"
     assert sorted(problems) == sorted([("chain", tenant, series), ("master", tenant, fund),
-                                       ("master", tenant, period)])
+                                       ("master", tenant, period), ("master", tenant, fy)])
 
 
 # -- revision 0006: INSERT OR REPLACE (SQLite), TRUNCATE (PostgreSQL), a close racing a posting
@@ -350,6 +355,20 @@ def test_insert_or_replace_cannot_rewrite_a_posted_voucher_or_a_used_account(eng
     message = _refused(engine, "REPLACE INTO gl_accounts (tenant_id, glcode, name, type, level, postable, active) "
                                "VALUES (:t, '4501001', 'Recoded', 'expense', 'detailed', 1, 1)", {"t": tenant})
     assert "UNIQUE constraint failed: gl_accounts.tenant_id, gl_accounts.glcode" in message
+    # moving an unused row onto a used one's key would delete the used one, unguarded
+    message = _refused(engine, "UPDATE OR REPLACE gl_accounts SET glcode = '4501001' "
+                               "WHERE tenant_id = :t AND glcode = '4501072'", {"t": tenant})
+    assert "UNIQUE constraint failed: gl_accounts.tenant_id, gl_accounts.glcode" in message
+    message = _refused(engine, "UPDATE OR REPLACE funds SET code = '01' WHERE tenant_id = :t AND code = '02'",
+                       {"t": tenant})
+    assert "UNIQUE constraint failed: funds.tenant_id, funds.code" in message
+    # a financial year that periods name is not deleted even with foreign keys off
+    message = _refused(engine, "DELETE FROM financial_years WHERE tenant_id = :t AND code = '2026-27'",
+                       {"t": tenant})
+    assert "MASTER_IN_USE" in message
+    with engine.begin() as conn:  # renaming a row in place is still allowed
+        conn.execute(text("UPDATE OR REPLACE funds SET name = 'General Fund' WHERE tenant_id = :t AND code = '01'"),
+                     {"t": tenant})
     with factory() as session:
         assert check_ledger(session) == []
 
