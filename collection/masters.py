@@ -223,7 +223,8 @@ def load_masters(session: Session, masters: MastersFile) -> LoadReport:
             _load_segments(session, tenant.code, model, getattr(tenant, plural), plural, report)
         _load_accounts(session, tenant.code, tenant.accounts, f"{where}.accounts", report)
         for code in tenant.financial_years:
-            ensure_financial_year(session, tenant.code, code)
+            _, created = ensure_financial_year(session, tenant.code, code)
+            report[("financial_years", "created" if created else "unchanged")] += 1
         for vtype, fmt in tenant.voucher_numbering.items():
             _load_number_format(session, tenant.code, vtype, fmt, f"{where}.voucher_numbering", report)
         _check_numbers_distinct(session, tenant.code, f"{where}.voucher_numbering")
@@ -321,9 +322,10 @@ def _load_number_format(session, tenant_id, vtype, fmt, where, report) -> None:
 
 
 def _check_numbers_distinct(session, tenant_id: str, where: str) -> None:
-    """Two voucher types whose formats make the same numbers could never both post (numbers are
-    unique per tenant): refuse formats that coincide, as ``{fy}/{seq}`` for two types would, in
-    a year whose series have started (each keeps the format it started with) or in a new one."""
+    """Two voucher types whose formats can make the same number could never both post (numbers
+    are unique per tenant): refuse formats that meet, in a year whose series have started (each
+    keeps the format it started with) or in a new one. Numbers are compared over every month and
+    a spread of sequence numbers, which catches ``{seq}`` against ``{seq:02d}`` or ``1{seq}``."""
     session.flush()
     configured = dict(session.execute(select(VoucherNumberFormat.voucher_type, VoucherNumberFormat.format)
                                       .where(VoucherNumberFormat.tenant_id == tenant_id)).all())
@@ -332,19 +334,23 @@ def _check_numbers_distinct(session, tenant_id: str, where: str) -> None:
         .join(FinancialYear, FinancialYear.id == VoucherSeries.financial_year_id)
         .where(VoucherSeries.tenant_id == tenant_id))}
     for fy in sorted({fy for fy, _ in started}) + [_NEW_YEAR]:
-        seen: dict[str, str] = {}
+        made: dict[str, str] = {}
         for vtype, kind in VOUCHER_TYPES.items():
             fmt = started.get((fy, vtype)) or configured.get(vtype, DEFAULT_VOUCHER_FORMAT)
-            sample = fmt.format(prefix=kind.prefix, fy=fy, seq=1, yyyy=fy[:4], mm="04")
-            if sample in seen:
-                year = "a new financial year" if fy == _NEW_YEAR else fy
-                raise ValidationError(f"{where}: in {year}, {seen[sample]} and {vtype} vouchers would both be "
-                                      f"numbered {sample!r}; give each type its own format (e.g. with "
-                                      "{prefix})", code="NUMBER_FORMAT_INVALID", field=f"{where}.{vtype}")
-            seen[sample] = vtype
+            months = range(1, 13) if "{mm" in fmt else (4,)
+            for number in (fmt.format(prefix=kind.prefix, fy=fy, seq=seq, yyyy=fy[:4], mm=f"{month:02d}")
+                           for seq in _SEQ_SAMPLE for month in months):
+                if made.get(number, vtype) != vtype:
+                    year = "a new financial year" if fy == _NEW_YEAR else fy
+                    raise ValidationError(f"{where}: in {year}, {made[number]} and {vtype} vouchers could both "
+                                          f"be numbered {number!r}; give each type its own format (e.g. with "
+                                          "{prefix})", code="NUMBER_FORMAT_INVALID", field=f"{where}.{vtype}")
+                made[number] = vtype
 
 
 _NEW_YEAR = "2099-00"  #: stands for a year whose series have not started
+_SEQ_SAMPLE = (*range(1, 121), *(n + d for n in (1_000, 10_000, 100_000, 1_000_000, 10_000_000)
+                                  for d in (-1, 0, 1)))
 
 
 def _load_bank_accounts(session, tenant_id, items, where, report) -> None:

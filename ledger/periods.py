@@ -29,13 +29,14 @@ def fy_bounds(code: str) -> tuple[dt.date, dt.date]:
     return dt.date(start, 4, 1), dt.date(start + 1, 3, 31)
 
 
-def ensure_financial_year(session: Session, tenant_id: str, code: str) -> FinancialYear:
-    """Create the year and its twelve open monthly periods, unless they exist."""
+def ensure_financial_year(session: Session, tenant_id: str, code: str) -> tuple[FinancialYear, bool]:
+    """Create the year and its twelve open monthly periods, unless they exist; return the year and
+    whether it was created now."""
     start, end = fy_bounds(code)
     year = session.scalars(select(FinancialYear).where(FinancialYear.tenant_id == tenant_id,
                                                        FinancialYear.code == code)).first()
     if year is not None:
-        return year
+        return year, False
     year = FinancialYear(tenant_id=tenant_id, code=code, start_date=start, end_date=end)
     session.add(year)
     session.flush()
@@ -47,7 +48,7 @@ def ensure_financial_year(session: Session, tenant_id: str, code: str) -> Financ
                            end_date=month.replace(day=last), status="open"))
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     session.flush()
-    return year
+    return year, True
 
 
 def get_period(session: Session, tenant_id: str, code: str) -> Period:

@@ -108,7 +108,8 @@ def test_period_changes_and_masters_loads_from_the_cli_are_audited(db_url, tmp_p
     changed = tmp_path / "m.yaml"
     changed.write_text((ROOT / "examples" / "masters.yaml").read_text().replace(
         "Property Tax-Properties", "Property Tax - Properties", 1).replace(
-        'gateway_accounts: {BBPS: "4501072"}', 'gateway_accounts: {BBPS: "4501071"}', 1))
+        'gateway_accounts: {BBPS: "4501072"}', 'gateway_accounts: {BBPS: "4501071"}', 1).replace(
+        '"2027-28"]', '"2027-28", "2028-29"]', 1))
     run("masters", "load", str(changed), "--by", "pb.amritsar/accountant", url=db_url)
     run("masters", "load", str(changed), url=db_url)  # nothing changes: nothing recorded
     run("periods", "close", "--tenant", "pb.amritsar", "2026-10", "--by", "CAO", url=db_url)
@@ -119,7 +120,8 @@ def test_period_changes_and_masters_loads_from_the_cli_are_audited(db_url, tmp_p
     engine.dispose()
     loads = [e for e in entries if e.action == "master.file.load"]
     assert [(e.actor, e.tenant_id) for e in loads] == [("pb.amritsar/accountant", "pb.amritsar")]
-    assert loads[0].after == {"changes": {"accounts.updated": 1, "services.updated": 1}}
+    assert loads[0].after == {"changes": {"accounts.updated": 1, "financial_years.created": 1,
+                                          "services.updated": 1}}
     close, reopen = [e for e in entries if e.entity_type == "period"]
     assert (close.action, close.actor, close.after["status"]) == ("period.close", "CAO", "closed")
     assert reopen.action == "period.reopen" and reopen.actor.startswith("cli:")

@@ -101,7 +101,9 @@ def test_invalid_file_is_refused_with_the_path(session, mutate, field):
                                                   gateway_accounts={"BBPS": "4501072"}),
      "gateway accounts are for online payments"),
     (lambda d: _amritsar(d)["voucher_numbering"].update(JOURNAL="{fy}/{seq:06d}", PAYMENT="{fy}/{seq:06d}"),
-     "JOURNAL and PAYMENT vouchers would both be numbered '2099-00/000001'"),
+     "JOURNAL and PAYMENT vouchers could both be numbered '2099-00/000001'"),
+    (lambda d: _amritsar(d)["voucher_numbering"].update(JOURNAL="JV/{fy}/{seq}", PAYMENT="JV/{fy}/{seq:02d}"),
+     "JOURNAL and PAYMENT vouchers could both be numbered 'JV/2099-00/10'"),
     (lambda d: _amritsar(d)["voucher_numbering"].update(JOURNAL="{prefix}/{fy:.2}/{seq:06d}"), "{fy}"),
 ])
 def test_inconsistent_masters_change_nothing(session, mutate, text):
@@ -179,4 +181,4 @@ def test_a_format_that_would_repeat_a_started_series_numbers_is_refused(session,
         load_masters(session, parse_masters(data))
     session.rollback()
     assert exc.value.code == "NUMBER_FORMAT_INVALID"
-    assert "in 2026-27, JOURNAL and PAYMENT vouchers would both be numbered 'JV/2026-27/000001'" in exc.value.message
+    assert "in 2026-27, JOURNAL and PAYMENT vouchers could both be numbered 'JV/2026-27/000001'" in exc.value.message
