@@ -334,18 +334,21 @@ def _check_numbers_distinct(session, tenant_id: str, where: str) -> None:
         .join(FinancialYear, FinancialYear.id == VoucherSeries.financial_year_id)
         .where(VoucherSeries.tenant_id == tenant_id))}
     for fy in sorted({fy for fy, _ in started}) + [_NEW_YEAR]:
-        made: dict[str, str] = {}
+        made: dict[str, tuple[str, bool]] = {}  # number → (type, whether its format is the configured one)
         for vtype, kind in VOUCHER_TYPES.items():
-            fmt = started.get((fy, vtype)) or configured.get(vtype, DEFAULT_VOUCHER_FORMAT)
+            configurable = (fy, vtype) not in started
+            fmt = configured.get(vtype, DEFAULT_VOUCHER_FORMAT) if configurable else started[(fy, vtype)]
             months = range(1, 13) if "{mm" in fmt else (4,)
             for number in (fmt.format(prefix=kind.prefix, fy=fy, seq=seq, yyyy=fy[:4], mm=f"{month:02d}")
                            for seq in _SEQ_SAMPLE for month in months):
-                if made.get(number, vtype) != vtype:
+                other, other_configurable = made.get(number, (vtype, False))
+                # two started series that already meet are not this file's doing: no load could part them
+                if other != vtype and (configurable or other_configurable):
                     year = "a new financial year" if fy == _NEW_YEAR else fy
-                    raise ValidationError(f"{where}: in {year}, {made[number]} and {vtype} vouchers could both "
+                    raise ValidationError(f"{where}: in {year}, {other} and {vtype} vouchers could both "
                                           f"be numbered {number!r}; give each type its own format (e.g. with "
                                           "{prefix})", code="NUMBER_FORMAT_INVALID", field=f"{where}.{vtype}")
-                made[number] = vtype
+                made[number] = (vtype, configurable)
 
 
 _NEW_YEAR = "2099-00"  #: stands for a year whose series have not started

@@ -182,3 +182,20 @@ def test_a_format_that_would_repeat_a_started_series_numbers_is_refused(session,
     session.rollback()
     assert exc.value.code == "NUMBER_FORMAT_INVALID"
     assert "in 2026-27, JOURNAL and PAYMENT vouchers could both be numbered 'JV/2026-27/000001'" in exc.value.message
+
+
+def test_series_that_already_meet_do_not_block_loading(session, tenant):
+    """Two started series whose formats meet (set up before the check existed) are the year's
+    problem, not the file's: the load that cannot part them is not refused for them."""
+    from sqlalchemy import text
+    session.execute(text("UPDATE voucher_number_formats SET format = 'X/{fy}/{seq}' "
+                         "WHERE tenant_id = :t AND voucher_type = 'JOURNAL'"), {"t": tenant})
+    session.execute(text("UPDATE voucher_number_formats SET format = 'X/{fy}/{seq:02d}' "
+                         "WHERE tenant_id = :t AND voucher_type = 'PAYMENT'"), {"t": tenant})
+    for vtype in ("JOURNAL", "PAYMENT"):
+        vouchers.post(session, tenant, vtype, DAY, cash_receipt(100))
+    session.commit()
+    data = copy.deepcopy(EXAMPLE)
+    _amritsar(data)["accounts"][0]["name"] = "Renamed"
+    report = load_masters(session, parse_masters(data))  # the example's own formats part them next year
+    assert report[("accounts", "updated")] == 1
