@@ -9,6 +9,7 @@ with ``MASTER_IN_USE``. The whole file loads in one transaction or not at all.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Literal
@@ -25,7 +26,7 @@ from collection.service_master import (
     ServiceHoldingAccount, gateway_key,
 )
 from ledger.errors import RasidError, ValidationError
-from ledger.journal import SEGMENTS
+from ledger.journal import SEGMENTS, SeriesSlot
 from ledger.money import parse_rupees
 from ledger.models import (
     ACCOUNT_PURPOSES, Department, FinancialYear, Functionary, Fund, FundSource, GlAccount, Tenant, Voucher,
@@ -34,7 +35,7 @@ from ledger.models import (
 from ledger.periods import ensure_financial_year
 from receipt_templates.catalog import has_template
 from vouchers.models import VoucherNumberFormat
-from vouchers.numbering import DEFAULT_FORMAT as DEFAULT_VOUCHER_FORMAT, check_format
+from vouchers.numbering import DEFAULT_FORMAT as DEFAULT_VOUCHER_FORMAT, check_format, render
 from vouchers.types import VOUCHER_TYPES
 
 
@@ -334,13 +335,14 @@ def _check_numbers_distinct(session, tenant_id: str, where: str) -> None:
         .join(FinancialYear, FinancialYear.id == VoucherSeries.financial_year_id)
         .where(VoucherSeries.tenant_id == tenant_id))}
     for fy in sorted({fy for fy, _ in started}) + [_NEW_YEAR]:
+        months = [dt.date(int(fy[:4]) + (month < 4), month, 1) for month in range(1, 13)]
         made: dict[str, tuple[str, bool]] = {}  # number → (type, whether its format is the configured one)
-        for vtype, kind in VOUCHER_TYPES.items():
+        for vtype in VOUCHER_TYPES:
             configurable = (fy, vtype) not in started
             fmt = configured.get(vtype, DEFAULT_VOUCHER_FORMAT) if configurable else started[(fy, vtype)]
-            months = range(1, 13) if "{mm" in fmt else (4,)
-            for number in (fmt.format(prefix=kind.prefix, fy=fy, seq=seq, yyyy=fy[:4], mm=f"{month:02d}")
-                           for seq in _SEQ_SAMPLE for month in months):
+            days = months if "{mm" in fmt else months[3:4]
+            for number in (render(fmt, SeriesSlot(tenant_id, vtype, fy, seq, day))
+                           for seq in _SEQ_SAMPLE for day in days):
                 other, other_configurable = made.get(number, (vtype, False))
                 # two started series that already meet are not this file's doing: no load could part them
                 if other != vtype and (configurable or other_configurable):

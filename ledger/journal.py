@@ -6,10 +6,11 @@ every receipt, so no per-call SQL compilation):
 
 1. one query that finds the period of the date, locks the numbering series
    row of (tenant, type, financial year) – the only lock a posting takes, so
-   writers of one series queue and nobody deadlocks –, draws the voucher id,
-   looks up an earlier voucher with the same idempotency key and resolves
-   every code on the lines; Python then refuses unknown, inactive or
-   non-postable masters with a precise error;
+   writers of one series queue and nobody deadlocks –, draws the voucher id
+   and resolves every code on the lines; Python then refuses unknown, inactive
+   or non-postable masters with a precise error (a posting with an idempotency
+   key first looks for the voucher posted under it, once it holds the series
+   row, so that a retry racing its first try finds it);
 2. all lines in one multi-row INSERT;
 3. the header. Its insert trigger checks the whole voucher in the database
    (balanced, line count, masters, open period, next number of the series,
@@ -126,21 +127,16 @@ def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) ->
         raise _refusal(connection, cursor, exc) from exc
     if not rows:  # no period contains the date, or the series has no voucher yet this year
         return _post_first_of_series(connection, draft, numbering)
-    (period_id, status, fy_code, series_id, last_seq, last_hash, number_format, voucher_id,
-     earlier_id, earlier_digest, earlier_number, earlier_type, earlier_date, earlier_total,
-     earlier_hash) = rows[0][:15]
-    if earlier_id is not None:
-        return _replay(draft, digest, earlier_digest, PostedVoucher(
-            earlier_id, draft.tenant_id, earlier_type, earlier_number, _as_date(earlier_date), earlier_total,
-            earlier_hash, True))
+    (period_id, status, fy_code, series_id, last_seq, last_hash, number_format, voucher_id) = rows[0][:8]
     if draft.idempotency_key is not None:
-        # The slot query's snapshot predates its wait for the series row: a posting under this
-        # key that committed meanwhile (a client's retry racing its first try) is seen only by
-        # a new statement. Keyed postings are the rare ones; receipts are keyed by instrument.
+        # A statement after the slot query, not a join in it: that query's snapshot predates its
+        # wait for the series row, and a posting under this key that committed meanwhile (a
+        # client's retry racing its first try) is seen only by a new statement. Keyed postings
+        # are the rare ones; receipts are keyed by instrument.
         earlier = _by_idempotency_key(connection, draft.tenant_id, draft.idempotency_key)
         if earlier is not None:
             return _replay(draft, digest, earlier.request_digest, _posted(earlier, replayed=True))
-    found = {(row[15], row[16]): row[17:] for row in rows}
+    found = {(row[8], row[9]): row[10:] for row in rows}
     ids = [_resolved(draft.tenant_id, n, line, found) for n, line in enumerate(lines, start=1)]
     if status != "open":
         raise LedgerError(f"the period containing {draft.voucher_date} is closed",
@@ -229,10 +225,6 @@ def _usable(tenant_id: str, n: int, kind: str, code: str, id_, active, postable)
                           "account", code="LEDGER_ACCOUNT_NOT_POSTABLE", field=f"lines[{n}].gl")
 
 
-def _as_date(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
 # --------------------------------------------------------------------------- the posting's SQL
 
 _SEGMENT_TABLES = tuple(model.__tablename__ for _name, model in SEGMENTS)
@@ -292,12 +284,12 @@ class _Statements:
         return _Sql(re.sub(r"(?<![:\w]):(\w+)", number, " ".join(sql.split())), names)
 
     def slot(self, n: int) -> _Sql:
-        """Period, locked series, next id, earlier voucher of the key, and the masters of n lines.
+        """Period, locked series, next id, and the masters of n lines.
 
         One row per master found (kind, code, id, active, postable), each with the
         slot's columns; one row with no master when none is found; no row when
         the date has no period or the series has not started. Parameters:
-        tenant, voucher type, date, idempotency key, then each line's GL code and
+        tenant, voucher type, date, then each line's GL code and
         segment codes. Each master table is searched by its (tenant, code) key
         for the codes of all lines at once, so the cost does not grow with the
         chart of accounts.
@@ -326,18 +318,15 @@ class _Statements:
                 ), masters AS ({masters})
                 SELECT slot.period_id, slot.status, slot.fy, slot.series_id, slot.last_seq,
                        slot.last_hash, slot.number_format, slot.voucher_id,
-                       e.id, e.request_digest, e.number, e.voucher_type, e.voucher_date, e.total, e.hash,
                        m.kind, m.code, m.id, m.active, m.postable
                   FROM slot
-                  LEFT JOIN vouchers e ON e.tenant_id = :tenant AND e.idempotency_key = :key
                   LEFT JOIN masters m ON TRUE""",
-                ["tenant", "type", "day", "key",
+                ["tenant", "type", "day",
                  *(f"{kind}{i}" for i in range(1, n + 1) for kind in _CODES)])
         return sql
 
     def slot_params(self, draft: VoucherDraft) -> list:
-        params = [draft.tenant_id, draft.voucher_type, self._day(draft.voucher_date),
-                  draft.idempotency_key]
+        params = [draft.tenant_id, draft.voucher_type, self._day(draft.voucher_date)]
         for line in draft.lines:
             params += line[:6]  # GL code and the five segment codes, in LineDraft's order
         return params
