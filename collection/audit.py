@@ -16,7 +16,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import JSON, DateTime, Index, String, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ledger.db import Base, BigId, Prepared
+from ledger.db import Base, BigId
+from ledger.driver import Prepared
 
 
 def utcnow() -> dt.datetime:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import functools
 import os
-import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    BigInteger, Connection, Engine, Integer, MetaData, create_engine, event, insert, inspect, select,
+    BigInteger, Engine, Integer, MetaData, create_engine, event, insert, inspect, select,
 )
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
+
+from ledger.driver import Prepared
 
 DEFAULT_DATABASE_URL = "sqlite:///rasid.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -60,6 +59,9 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         return engine
     # Recycle instead of pre-pinging: a ping is one more round trip per transaction.
     kwargs.setdefault("pool_recycle", 1800)
+    # The hot paths' statements are prepared by ledger.driver; psycopg's own preparing
+    # would deallocate them all at every rollback.
+    kwargs.setdefault("connect_args", {}).setdefault("prepare_threshold", None)
     return create_engine(url, **kwargs)
 
 
@@ -152,118 +154,3 @@ def tenant_row(session: Session, model: type, tenant_id: str, row_id: int, *, lo
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).first()
-
-
-# --------------------------------------------------------------------------- the driver's own SQL
-
-_REQUIRED = object()  #: a parameter the caller must give
-
-
-class _Form(NamedTuple):
-    """A statement as one dialect's driver takes it."""
-
-    sql: str
-    binds: tuple[tuple[str, Any, Any], ...]   #: (name, converter or None, default or _REQUIRED), by placeholder
-    returns_rows: bool
-    results: tuple[Any, ...] | None          #: converter or None per result column; None when none convert
-    error: type[Exception]                   #: the driver's base exception
-
-
-class Prepared:
-    """A Core statement compiled once per database into its driver's own SQL and run on the
-    driver's cursor (``driver_cursor``).
-
-    For the few statements every payment runs, where SQLAlchemy's per-call work
-    (execution context, parameter and result set-up) costs more client CPU than
-    the statement's round trip: about 110 µs against 40 µs on psycopg. Values
-    still pass through the column types' own converters (dates and booleans on
-    SQLite, JSON on both), so what goes in and comes out is what
-    ``Connection.execute`` would give; rows are plain tuples, and a refusal by
-    the database is raised as SQLAlchemy's exception for it (``IntegrityError`` …).
-
-    ``column_keys`` names the columns an INSERT or UPDATE sets, as for
-    ``Compiled``; an expanding ``IN`` has no fixed SQL, so build one statement
-    per number of values instead.
-    """
-
-    def __init__(self, statement, column_keys: Sequence[str] | None = None) -> None:
-        self.statement = statement
-        self.column_keys = list(column_keys) if column_keys is not None else None
-        self._forms: dict[str, _Form] = {}
-
-    def rows(self, connection: Connection, params: Mapping[str, Any] | None = None) -> list[tuple]:
-        """Execute with ``params`` in ``connection``'s transaction; the rows it returns, if any."""
-        form = self._forms.get(connection.dialect.name) or self._compile(connection.dialect)
-        params = params or {}
-        values = []
-        for name, convert, default in form.binds:
-            value = params[name] if default is _REQUIRED else params.get(name, default)
-            values.append(convert(value) if convert is not None else value)
-        cursor = driver_cursor(connection)
-        try:
-            cursor.execute(form.sql, values)
-            rows = cursor.fetchall() if form.returns_rows else []
-        except form.error as exc:
-            raise as_sqlalchemy_error(connection, cursor, exc, form.sql, values) from None
-        if form.results is not None:
-            rows = [tuple(value if convert is None or value is None else convert(value)
-                          for convert, value in zip(form.results, row)) for row in rows]
-        return rows
-
-    def _compile(self, dialect) -> _Form:
-        if dialect.name == "postgresql":  # numbered placeholders for psycopg's raw cursor
-            from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
-
-            target = psycopg_dialect(paramstyle="numeric_dollar")
-        else:
-            target = dialect
-        compiled = self.statement.compile(dialect=target, column_keys=self.column_keys)
-        binds = []
-        for name in compiled.positiontup:
-            bind = compiled.binds[name]
-            if bind.expanding:
-                raise ValueError(f"{name}: an expanding IN has no fixed SQL; build one statement per size")
-            binds.append((name, bind.type.dialect_impl(target).bind_processor(target),
-                          _REQUIRED if bind.required else bind.effective_value))
-        columns = self.statement.selected_columns if self.statement.is_select else compiled.returning or ()
-        converters = tuple(column.type.dialect_impl(target).result_processor(target, None) for column in columns)
-        results = converters if any(converters) else None
-        form = self._forms[dialect.name] = _Form(compiled.string, tuple(binds), bool(columns), results,
-                                                 dialect.loaded_dbapi.Error)
-        return form
-
-
-def as_sqlalchemy_error(connection: Connection, cursor, exc: Exception, sql: str | None,
-                       values: Sequence | None) -> DBAPIError:
-    """The driver's ``exc``, raised by a statement sent on ``driver_cursor``, as SQLAlchemy would
-    raise it. A lost connection is invalidated, as SQLAlchemy does for its own statements, so
-    that the pool opens a new one instead of handing the dead one out again."""
-    lost = connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, cursor)
-    if lost:
-        connection.invalidate(exc)
-    return DBAPIError.instance(sql, values, exc, connection.dialect.loaded_dbapi.Error,
-                               connection_invalidated=lost, dialect=connection.dialect)
-
-
-_RAW_CURSORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def driver_cursor(connection: Connection):
-    """A cursor of the driver connection under ``connection``, in its transaction.
-
-    On psycopg a raw cursor (numbered ``$n`` placeholders, so the driver parses
-    nothing per call), kept per connection, that sends every integer as a 64-bit
-    one so that its prepared statements are reused whatever the values; on
-    sqlite3 a plain cursor.
-    """
-    driver = connection.connection.driver_connection
-    if connection.dialect.name != "postgresql":
-        return driver.cursor()
-    cursor = _RAW_CURSORS.get(driver)
-    if cursor is None:
-        from psycopg import RawCursor
-        from psycopg.types.numeric import Int8BinaryDumper
-
-        cursor = _RAW_CURSORS[driver] = RawCursor(driver)
-        cursor.adapters.register_dumper(int, Int8BinaryDumper)
-    return cursor

@@ -2,7 +2,8 @@
 
 A posting is three statements in the caller's transaction, sent on the
 driver's own connection with SQL built once per dialect (the hot path of
-every receipt, so no per-call SQL compilation):
+every receipt, so no per-call SQL compilation), in two round trips
+(``ledger.driver``: the first also begins the transaction if needed):
 
 1. one query that finds the period of the date, locks the numbering series
    row of (tenant, type, financial year) – the only lock a posting takes, so
@@ -11,7 +12,7 @@ every receipt, so no per-call SQL compilation):
    or non-postable masters with a precise error (a posting with an idempotency
    key first looks for the voucher posted under it, once it holds the series
    row, so that a retry racing its first try finds it);
-2. all lines in one multi-row INSERT;
+2. all lines in one multi-row INSERT, sent together with
 3. the header. Its insert trigger checks the whole voucher in the database
    (balanced, line count, masters, open period, next number of the series,
    hash link), keeps the daily balances and advances the series.
@@ -34,7 +35,7 @@ from sqlalchemy import Connection, bindparam, literal, select, union_all
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from ledger.db import as_sqlalchemy_error, driver_cursor
+from ledger.driver import execute_together
 from ledger.errors import Conflict, LedgerError, NotFound
 from ledger.models import (
     Department, Function, Functionary, Fund, FundSource, GlAccount, Period, Voucher, VoucherSeries,
@@ -119,12 +120,11 @@ def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) ->
     digest = request_digest(draft)
     connection = transaction_connection(db)
     sql = _statements(connection.dialect)
-    cursor = driver_cursor(connection)
     lines = draft.lines
     try:
-        rows = sql.fetch(cursor, sql.slot(len(lines)), sql.slot_params(draft))
-    except sql.dbapi.Error as exc:
-        raise _refusal(connection, cursor, exc) from exc
+        [rows] = execute_together(connection, [(sql.slot(len(lines)).text, sql.slot_params(draft))])
+    except DBAPIError as exc:
+        raise _refusal(exc) from exc
     if not rows:  # no period contains the date, or the series has no voucher yet this year
         return _post_first_of_series(connection, draft, numbering)
     (period_id, status, fy_code, series_id, last_seq, last_hash, number_format, voucher_id) = rows[0][:8]
@@ -142,10 +142,10 @@ def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) ->
         raise LedgerError(f"the period containing {draft.voucher_date} is closed",
                           code="LEDGER_PERIOD_CLOSED", field="voucher_date")
     slot = _Slot(voucher_id, series_id, last_seq + 1, last_hash, period_id, fy_code, number_format)
-    return _insert(connection, cursor, sql, draft, numbering, slot, ids, digest)
+    return _insert(connection, sql, draft, numbering, slot, ids, digest)
 
 
-def _insert(connection: Connection, cursor, sql: _Statements, draft: VoucherDraft, numbering: Numbering,
+def _insert(connection: Connection, sql: _Statements, draft: VoucherDraft, numbering: Numbering,
             slot: _Slot, ids: list[tuple[int, ...]], digest: str) -> PostedVoucher:
     """Insert the lines, then the header whose trigger checks and books the whole voucher."""
     number = numbering.render(slot.number_format, SeriesSlot(draft.tenant_id, draft.voucher_type,
@@ -157,10 +157,11 @@ def _insert(connection: Connection, cursor, sql: _Statements, draft: VoucherDraf
         [[n, *line_ids, line.debit, line.credit, line.narration]
          for n, (line, line_ids) in enumerate(zip(draft.lines, ids), start=1)])
     try:
-        sql.run(cursor, (sql.lines(len(ids)), sql.line_params(draft, slot.voucher_id, ids)),
-                (sql.header, sql.header_params(draft, slot, number, digest, total, hash_)))
-    except sql.dbapi.Error as exc:
-        raise _refusal(connection, cursor, exc) from exc
+        execute_together(connection, [
+            (sql.lines(len(ids)).text, sql.line_params(draft, slot.voucher_id, ids)),
+            (sql.header.text, sql.header_params(draft, slot, number, digest, total, hash_))])
+    except DBAPIError as exc:
+        raise _refusal(exc) from exc
     return PostedVoucher(slot.voucher_id, draft.tenant_id, draft.voucher_type, number,
                          draft.voucher_date, total, hash_)
 
@@ -173,11 +174,10 @@ def _replay(draft: VoucherDraft, digest: str, earlier_digest: str, earlier: Post
     return earlier
 
 
-def _refusal(connection: Connection, cursor, exc: Exception) -> Exception:
+def _refusal(error: DBAPIError) -> Exception:
     """A refusal by the ledger's triggers or constraints as its coded error; a lost connection
     as SQLAlchemy's error for it (the connection invalidated)."""
-    error = as_sqlalchemy_error(connection, cursor, exc, None, None)
-    return error if error.connection_invalidated else translate_db_error(exc)
+    return error if error.connection_invalidated else translate_db_error(error)
 
 
 def _post_first_of_series(connection: Connection, draft: VoucherDraft,
@@ -255,7 +255,6 @@ class _Statements:
     """
 
     def __init__(self, dialect) -> None:
-        self.dbapi = dialect.dbapi
         if dialect.name == "postgresql":
             self._mark, self._day = "$", lambda day: day
             next_id, lock = "nextval(pg_get_serial_sequence('vouchers', 'id'))", "FOR UPDATE OF s"
@@ -360,16 +359,6 @@ class _Statements:
                 self._day(draft.voucher_date), slot.period_id, draft.narration, draft.source_ref,
                 draft.idempotency_key, digest, draft.reversal_of_id, total, len(draft.lines),
                 slot.prev_hash, hash_, draft.created_by]
-
-    @staticmethod
-    def fetch(cursor, sql: _Sql, params: list) -> list:
-        cursor.execute(sql.text, params)
-        return cursor.fetchall()
-
-    @staticmethod
-    def run(cursor, *statements: tuple[_Sql, list]) -> None:
-        for sql, params in statements:
-            cursor.execute(sql.text, params)
 
 
 _STATEMENTS: dict[tuple[str, str], _Statements] = {}

@@ -49,7 +49,8 @@ from collection.receipts.models import (
 from collection.service_master import (
     INSTRUMENT_TYPES, Service, ServiceGatewayAccount, ServiceHoldingAccount, gateway_key, instrument_types,
 )
-from ledger.db import Prepared, expire_loaded, insert_row
+from ledger.db import expire_loaded, insert_row
+from ledger.driver import Prepared
 from ledger.errors import Conflict, NotFound, ValidationError
 from ledger.journal import LineDraft, PostedVoucher
 from ledger.models import Department, Function, Functionary, Fund, FundSource, GlAccount

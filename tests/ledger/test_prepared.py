@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 import vouchers
 from collection import audit
 from collection.audit import Actor, AuditEntry
-from ledger.db import Prepared, unit_of_work
+from ledger.db import unit_of_work
+from ledger.driver import Prepared
 from ledger.models import FinancialYear, GlAccount, Tenant
 from tests.helpers import DAY, line
 

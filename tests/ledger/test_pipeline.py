@@ -1,0 +1,172 @@
+"""Statements sent together (``execute_together``) behave as if sent one by one: their rows in
+order, the transaction begun by the first group, a refusal raised as SQLAlchemy's error with
+nothing after it applied."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from ledger.models import Tenant
+from ledger.driver import execute_together
+
+
+def _sql(connection, sql: str) -> str:
+    """``sql`` with ``:1``-style placeholders in the driver's numbered form."""
+    mark = "$" if connection.dialect.name == "postgresql" else "?"
+    return sql.replace(":", mark)
+
+
+def _insert_tenant(connection, code: str) -> tuple[str, list]:
+    return (_sql(connection, "INSERT INTO tenants (id, name, active) VALUES (:1, :2, :3)"),
+            [code, f"ULB {code}", True])
+
+
+def test_rows_of_each_statement_in_order(session, tenant):
+    connection = session.connection()
+    year = _sql(connection, "SELECT code, id FROM financial_years WHERE tenant_id = :1 AND code = :2")
+    tenants = _sql(connection, "SELECT id, name_local, count(*) OVER () FROM tenants WHERE id IN (:1, :2) "
+                               "ORDER BY id")
+    rows = execute_together(connection, [
+        (year, [tenant, "2026-27"]), _insert_tenant(connection, "pb.new"), (tenants, [tenant, "pb.new"]),
+        (year, [tenant, "1999-00"])])
+    [(code, year_id)] = rows[0]
+    assert code == "2026-27" and isinstance(year_id, int)
+    assert rows[1] == []
+    # Unicode text, a NULL, and the row the statement before it inserted
+    assert rows[2] == [("pb.amritsar", "नगर निगम अमृतसर", 2), ("pb.new", None, 2)]
+    assert rows[3] == []
+
+
+def test_the_first_group_begins_the_transaction(factory, tenant):
+    with factory() as session:
+        connection = session.connection()
+        execute_together(connection, [_insert_tenant(connection, "pb.gone")])
+        session.rollback()
+        assert session.get(Tenant, "pb.gone") is None
+
+
+def test_a_refusal_is_raised_and_nothing_after_it_applies(factory, tenant):
+    with factory() as session:
+        connection = session.connection()
+        with pytest.raises(IntegrityError):
+            execute_together(connection, [_insert_tenant(connection, "pb.first"),
+                                          _insert_tenant(connection, tenant),  # already there
+                                          _insert_tenant(connection, "pb.third")])
+        session.rollback()
+        found = session.scalars(select(Tenant.id).where(Tenant.id.in_(["pb.first", "pb.third"]))).all()
+        assert found == []
+    with factory() as session:  # the connection went back to the pool in good order
+        connection = session.connection()
+        execute_together(connection, [_insert_tenant(connection, "pb.after")])
+        session.commit()
+        assert session.get(Tenant, "pb.after").name == "ULB pb.after"
+
+
+def test_a_value_the_driver_cannot_take_fails_before_anything_is_sent(factory, tenant):
+    with factory() as session:
+        connection = session.connection()
+        execute_together(connection, [_insert_tenant(connection, "pb.kept")])
+        sql, values = _insert_tenant(connection, "pb.bad")
+        with pytest.raises(DBAPIError):
+            execute_together(connection, [(sql, [values[0], object(), True])])
+        execute_together(connection, [_insert_tenant(connection, "pb.also")])  # the transaction goes on
+        session.commit()
+        assert {session.get(Tenant, code).name for code in ("pb.kept", "pb.also")} == {"ULB pb.kept", "ULB pb.also"}
+
+
+def test_one_statement_with_a_null_and_then_a_value(session, tenant):
+    connection = session.connection()
+    account = _sql(connection, "SELECT glcode FROM gl_accounts WHERE tenant_id = :1 AND glcode = :2")
+    for _ in range(3):
+        assert execute_together(connection, [(account, [tenant, None]), (account, [tenant, "4501001"])]) == [
+            [], [("4501001",)]]
+
+
+@pytest.mark.postgres_only
+def test_statements_are_prepared_once_per_connection(session, tenant):
+    connection = session.connection()
+    account = _sql(connection, "SELECT glcode FROM gl_accounts WHERE tenant_id = :1 AND glcode = :2")
+    count = text("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'rasid%'")
+    execute_together(connection, [(account, [tenant, "4501001"])])
+    prepared = connection.scalar(count)
+    for _ in range(5):
+        execute_together(connection, [(account, [tenant, "1100101"])])
+    assert connection.scalar(count) == prepared
+
+
+@pytest.mark.postgres_only
+def test_the_transaction_begins_with_the_connections_isolation_level(engine, tenant):
+    with engine.connect().execution_options(isolation_level="SERIALIZABLE") as connection:
+        with connection.begin():
+            [[(level,)]] = execute_together(connection, [("SHOW transaction_isolation", [])])
+    assert level == "serializable"
+
+
+@pytest.mark.postgres_only
+def test_a_lost_connection_is_invalidated(engine, factory, tenant):
+    with factory() as session:
+        connection = session.connection()
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with engine.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+        with pytest.raises(OperationalError) as raised:
+            execute_together(connection, [_insert_tenant(connection, "pb.lost")])
+        assert raised.value.connection_invalidated
+        session.rollback()
+    with factory() as session:
+        connection = session.connection()
+        execute_together(connection, [_insert_tenant(connection, "pb.found")])
+        session.commit()
+        assert session.get(Tenant, "pb.found") is not None
+
+
+@pytest.mark.postgres_only
+def test_prepared_statements_outlive_rollbacks_and_savepoints(factory, tenant):
+    """psycopg deallocates its own prepared statements at every rollback; rasid's must survive."""
+    for _ in range(3):
+        with factory() as session:
+            connection = session.connection()
+            execute_together(connection, [_insert_tenant(connection, "pb.undone")])
+            with session.begin_nested():
+                connection.exec_driver_sql("SELECT 1")
+            try:
+                with session.begin_nested():
+                    execute_together(connection, [_insert_tenant(connection, tenant)])
+            except IntegrityError:
+                pass
+            session.rollback()
+    with factory() as session:
+        connection = session.connection()
+        execute_together(connection, [_insert_tenant(connection, "pb.kept")])
+        session.commit()
+        assert session.get(Tenant, "pb.kept") is not None and session.get(Tenant, "pb.undone") is None
+
+
+@pytest.mark.postgres_only
+def test_after_statements_were_deallocated_the_next_transaction_prepares_them_again(factory, tenant):
+    with factory() as session:
+        connection = session.connection()
+        execute_together(connection, [_insert_tenant(connection, "pb.one")])
+        session.commit()
+        session.connection().exec_driver_sql("DEALLOCATE ALL")
+        with pytest.raises(DBAPIError, match="does not exist"):
+            execute_together(session.connection(), [_insert_tenant(connection, "pb.two")])
+        session.rollback()
+        execute_together(session.connection(), [_insert_tenant(connection, "pb.three")])
+        session.commit()
+        assert [session.get(Tenant, code) is not None for code in ("pb.one", "pb.two", "pb.three")] == [
+            True, False, True]
+
+
+@pytest.mark.postgres_only
+def test_the_least_used_statements_are_closed_beyond_the_limit(session, tenant, monkeypatch):
+    from ledger import driver
+
+    monkeypatch.setattr(driver, "MAX_PREPARED", 3)
+    connection = session.connection()
+    count = text("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'rasid%'")
+    for n in range(8):
+        sql = _sql(connection, f"SELECT {n} FROM tenants WHERE id = :1")
+        assert execute_together(connection, [(sql, [tenant])]) == [[(n,)]]
+    assert connection.scalar(count) <= 4  # the limit, and one still to close with the next group
