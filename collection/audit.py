@@ -17,7 +17,7 @@ from sqlalchemy import JSON, DateTime, Index, String, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ledger.db import Base, BigId
-from ledger.driver import Prepared
+from ledger.driver import Prepared, execute_together
 
 
 def utcnow() -> dt.datetime:
@@ -76,7 +76,16 @@ def record(session: Session, actor: Actor, action: str, *, tenant_id: str | None
     Written straight away with a prepared INSERT, not as an ORM object: every
     payment writes one, and nothing reads it back in the same transaction.
     """
-    _INSERT_ENTRY.rows(session.connection(), {
+    execute_together(session.connection(), [entry(session, actor, action, tenant_id=tenant_id,
+                                                  entity_type=entity_type, entity_id=entity_id,
+                                                  before=before, after=after)])
+
+
+def entry(session: Session, actor: Actor, action: str, *, tenant_id: str | None, entity_type: str,
+          entity_id: str, before: Any = None, after: Any = None) -> tuple[str, list]:
+    """``record``'s INSERT as a statement for ``ledger.driver.execute_together``, to send with
+    others (a payment's goes with its last receipt)."""
+    return _INSERT_ENTRY.bound(session.connection(), {
         "occurred_at": actor.clock(), "tenant_id": tenant_id, "actor": actor.name,
         "actor_user_id": actor.user_id, "ip": actor.ip, "request_id": actor.request_id, "action": action,
         "entity_type": entity_type, "entity_id": entity_id, "before_value": before, "after_value": after})

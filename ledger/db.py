@@ -11,9 +11,10 @@ import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from sqlalchemy import (
-    BigInteger, Engine, Integer, MetaData, create_engine, event, insert, inspect, select,
+    BigInteger, Connection, Engine, Integer, MetaData, create_engine, event, insert, inspect, select,
 )
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 
@@ -115,6 +116,26 @@ def insert_row(session: Session, obj) -> None:
     SQL. Unset columns take their scalar default (or NULL) on the object too, so
     nothing needs loading back but a server default.
     """
+    insert_ = row_insert(session.connection(), obj)
+    [(key,)] = insert_.statement.rows(insert_.connection, insert_.values)
+    attach_inserted(session, obj, key)
+
+
+class RowInsert(NamedTuple):
+    """``obj``'s INSERT … RETURNING its key, ready for ``Prepared.rows`` or, through ``bound()``,
+    for ``ledger.driver.execute_together``."""
+
+    statement: Prepared
+    connection: Connection
+    values: dict
+
+    def bound(self) -> tuple[str, list]:
+        return self.statement.bound(self.connection, self.values)
+
+
+def row_insert(connection: Connection, obj) -> RowInsert:
+    """The INSERT of ``obj``'s row (``insert_row``'s first half); unset columns take their
+    scalar defaults on ``obj`` too."""
     state = inspect(obj)
     table = state.mapper.local_table
     for attr in state.mapper.column_attrs:
@@ -127,8 +148,12 @@ def insert_row(session: Session, obj) -> None:
             setattr(obj, attr.key, None)
     values = {attr.columns[0].key: state.dict[attr.key] for attr in state.mapper.column_attrs
               if attr.key in state.dict}
-    [(key,)] = _inserting(table, tuple(values)).rows(session.connection(), values)
-    setattr(obj, table.primary_key.columns[0].key, key)
+    return RowInsert(_inserting(table, tuple(values)), connection, values)
+
+
+def attach_inserted(session: Session, obj, key: int) -> None:
+    """``obj``, whose row was inserted with key ``key``, into ``session`` as persistent."""
+    setattr(obj, inspect(obj).mapper.local_table.primary_key.columns[0].key, key)
     make_transient_to_detached(obj)
     session.add(obj)
 

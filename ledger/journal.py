@@ -104,16 +104,39 @@ class Numbering(NamedTuple):
     format_for_new_series: Callable[[Connection], str]
     render: Callable[[str, SeriesSlot], str]
 
+
+class Along:
+    """The caller's statements that travel with a posting's lines and header, after them.
+
+    For what the caller writes next that names the voucher (a receipt and its
+    heads): it rides in the posting's last round trip instead of taking its own.
+    ``statements`` gets the posted voucher and returns (driver SQL, values)
+    pairs for ``ledger.driver.execute_together``; their rows are left in
+    ``rows``. A refusal of one of them is raised as SQLAlchemy's error for it,
+    not as the ledger's.
+    """
+
+    def __init__(self, statements: Callable[[PostedVoucher], Sequence[tuple[str, Sequence]]]) -> None:
+        self.statements = statements
+        self.rows: list[list[tuple]] = []
+
+    def send(self, connection: Connection, voucher: PostedVoucher) -> None:
+        """On its own, when the voucher took another path (a replay, a new series)."""
+        self.rows = execute_together(connection, self.statements(voucher))
+
+
 _DB_CODE = re.compile(r"\b(LEDGER_[A-Z_]+|MASTER_[A-Z_]+)\b")
 
 
-def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) -> PostedVoucher:
+def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering,
+         along: Along | None = None) -> PostedVoucher:
     """Post ``draft`` in the transaction of ``db`` and return the posted voucher.
 
     ``db`` is an ORM session (what services hold) or a Core connection (a
     posting loop that needs no ORM: no session to open, flush and close per
-    voucher). On any error nothing of the voucher is left in the database; the
-    caller's transaction must then be rolled back (PostgreSQL aborts it anyway).
+    voucher). ``along`` runs after the voucher, in its last round trip. On any
+    error nothing of the voucher is left in the database; the caller's
+    transaction must then be rolled back (PostgreSQL aborts it anyway).
     """
     check_lines(draft.lines)
     check_text(draft)
@@ -126,7 +149,7 @@ def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) ->
     except DBAPIError as exc:
         raise _refusal(exc) from exc
     if not rows:  # no period contains the date, or the series has no voucher yet this year
-        return _post_first_of_series(connection, draft, numbering)
+        return _post_first_of_series(connection, draft, numbering, along)
     (period_id, status, fy_code, series_id, last_seq, last_hash, number_format, voucher_id) = rows[0][:8]
     if draft.idempotency_key is not None:
         # A statement after the slot query, not a join in it: that query's snapshot predates its
@@ -135,19 +158,20 @@ def post(db: Session | Connection, draft: VoucherDraft, numbering: Numbering) ->
         # are the rare ones; receipts are keyed by instrument.
         earlier = _by_idempotency_key(connection, draft.tenant_id, draft.idempotency_key)
         if earlier is not None:
-            return _replay(draft, digest, earlier.request_digest, _posted(earlier, replayed=True))
+            return _replay(connection, draft, digest, earlier, along)
     found = {(row[8], row[9]): row[10:] for row in rows}
     ids = [_resolved(draft.tenant_id, n, line, found) for n, line in enumerate(lines, start=1)]
     if status != "open":
         raise LedgerError(f"the period containing {draft.voucher_date} is closed",
                           code="LEDGER_PERIOD_CLOSED", field="voucher_date")
     slot = _Slot(voucher_id, series_id, last_seq + 1, last_hash, period_id, fy_code, number_format)
-    return _insert(connection, sql, draft, numbering, slot, ids, digest)
+    return _insert(connection, sql, draft, numbering, slot, ids, digest, along)
 
 
 def _insert(connection: Connection, sql: _Statements, draft: VoucherDraft, numbering: Numbering,
-            slot: _Slot, ids: list[tuple[int, ...]], digest: str) -> PostedVoucher:
-    """Insert the lines, then the header whose trigger checks and books the whole voucher."""
+            slot: _Slot, ids: list[tuple[int, ...]], digest: str, along: Along | None) -> PostedVoucher:
+    """Insert the lines, then the header whose trigger checks and books the whole voucher (and
+    then what travels ``along``)."""
     number = numbering.render(slot.number_format, SeriesSlot(draft.tenant_id, draft.voucher_type,
                                                              slot.fy_code, slot.seq, draft.voucher_date))
     total = sum(line.debit for line in draft.lines)
@@ -156,22 +180,31 @@ def _insert(connection: Connection, sql: _Statements, draft: VoucherDraft, numbe
         draft.voucher_date.isoformat(), draft.narration, draft.source_ref, draft.reversal_of_id, total,
         [[n, *line_ids, line.debit, line.credit, line.narration]
          for n, (line, line_ids) in enumerate(zip(draft.lines, ids), start=1)])
+    posted = PostedVoucher(slot.voucher_id, draft.tenant_id, draft.voucher_type, number,
+                           draft.voucher_date, total, hash_)
+    voucher = [(sql.lines(len(ids)).text, sql.line_params(draft, slot.voucher_id, ids)),
+               (sql.header.text, sql.header_params(draft, slot, number, digest, total, hash_))]
     try:
-        execute_together(connection, [
-            (sql.lines(len(ids)).text, sql.line_params(draft, slot.voucher_id, ids)),
-            (sql.header.text, sql.header_params(draft, slot, number, digest, total, hash_))])
+        rows = execute_together(connection, voucher + list(along.statements(posted) if along else ()))
     except DBAPIError as exc:
+        if exc.statement not in (voucher[0][0], voucher[1][0]):
+            raise  # one of the caller's, refused after the voucher was accepted
         raise _refusal(exc) from exc
-    return PostedVoucher(slot.voucher_id, draft.tenant_id, draft.voucher_type, number,
-                         draft.voucher_date, total, hash_)
+    if along:
+        along.rows = rows[2:]
+    return posted
 
 
-def _replay(draft: VoucherDraft, digest: str, earlier_digest: str, earlier: PostedVoucher) -> PostedVoucher:
-    """The voucher posted earlier under the draft's key, if the draft asks for the same; else a refusal."""
-    if earlier_digest != digest:
+def _replay(connection: Connection, draft: VoucherDraft, digest: str, earlier, along: Along | None) -> PostedVoucher:
+    """The voucher posted earlier under the draft's key (``earlier``, a row of it), if the draft
+    asks for the same; else a refusal."""
+    posted = _posted(earlier, replayed=True)
+    if earlier.request_digest != digest:
         raise Conflict(f"idempotency key {draft.idempotency_key!r} was already used for a "
-                       f"different voucher ({earlier.number})", code="IDEMPOTENCY_KEY_REUSED")
-    return earlier
+                       f"different voucher ({posted.number})", code="IDEMPOTENCY_KEY_REUSED")
+    if along:
+        along.send(connection, posted)
+    return posted
 
 
 def _refusal(error: DBAPIError) -> Exception:
@@ -180,13 +213,13 @@ def _refusal(error: DBAPIError) -> Exception:
     return error if error.connection_invalidated else translate_db_error(error)
 
 
-def _post_first_of_series(connection: Connection, draft: VoucherDraft,
-                          numbering: Numbering) -> PostedVoucher:
+def _post_first_of_series(connection: Connection, draft: VoucherDraft, numbering: Numbering,
+                          along: Along | None) -> PostedVoucher:
     """The rare path: replay check and precise errors first, then start the series and post."""
     if draft.idempotency_key:
         earlier = _by_idempotency_key(connection, draft.tenant_id, draft.idempotency_key)
         if earlier is not None:
-            return _replay(draft, request_digest(draft), earlier.request_digest, _posted(earlier, replayed=True))
+            return _replay(connection, draft, request_digest(draft), earlier, along)
     resolve_lines(connection, draft.tenant_id, draft.lines)
     params = {"tenant": draft.tenant_id, "day": draft.voucher_date}
     period = connection.execute(_PERIOD, params).first()
@@ -198,7 +231,7 @@ def _post_first_of_series(connection: Connection, draft: VoucherDraft,
                        numbering.format_for_new_series(connection))
     except IntegrityError as exc:  # only a database altered by hand gets here (a series without its year)
         raise translate_db_error(exc) from exc
-    return post(connection, draft, numbering)
+    return post(connection, draft, numbering, along)
 
 
 def _resolved(tenant_id: str, n: int, line: LineDraft, found: dict) -> tuple[int, ...]:

@@ -23,11 +23,14 @@ REVERSAL_KEY_PREFIX = "reversal:"
 
 def post(session: Session | Connection, tenant_id: str, voucher_type: str, voucher_date: dt.date,
          lines: Sequence[LineDraft], *, narration: str | None = None, source_ref: str | None = None,
-         idempotency_key: str | None = None, created_by: str | None = None) -> PostedVoucher:
+         idempotency_key: str | None = None, created_by: str | None = None,
+         along: journal.Along | None = None) -> PostedVoucher:
     """Post a balanced voucher of a known type, numbered from its tenant's series.
 
     ``session`` is the caller's ORM session, or a Core connection for posting
     loops that need no ORM (cheaper per voucher: see ``ledger.journal.post``).
+    ``along`` carries the caller's statements that name the voucher in its
+    last round trip (``ledger.journal.Along``).
     """
     if voucher_type not in VOUCHER_TYPES:
         raise ValidationError(f"unknown voucher type {voucher_type!r}; one of {sorted(VOUCHER_TYPES)}",
@@ -37,7 +40,7 @@ def post(session: Session | Connection, tenant_id: str, voucher_type: str, vouch
                               "for reversals", code="IDEMPOTENCY_KEY_INVALID", field="idempotency_key")
     draft = VoucherDraft(tenant_id, voucher_type, voucher_date, tuple(lines), narration, source_ref,
                          idempotency_key, created_by)
-    return journal.post(session, draft, numbering(tenant_id, voucher_type))
+    return journal.post(session, draft, numbering(tenant_id, voucher_type), along)
 
 
 def reverse(session: Session, voucher: Voucher, reversal_date: dt.date, reason: str, *,

@@ -6,18 +6,24 @@ All or nothing, in the caller's transaction:
 2. find the bills and lock them, in id order (``SELECT … FOR UPDATE`` on
    PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so two
    payments for one bill queue and the second sees what the first collected;
-3. replay an earlier payment with the same idempotency key (checked *after* the
-   locks, so a retry racing its original finds it instead of paying twice);
+   read their heads after the lock;
+3. replay an earlier payment with the same idempotency key (looked up *after*
+   the locks, so a retry racing its original finds it instead of paying twice);
 4. check each bill's rules (state, outstanding, part payment, minimum, modes) and
    apportion each amount over the bill's heads;
 5. write the instrument, advance the heads' paid amounts and the bills' receipt
    counts, then number the receipts from the tenant's gapless receipt series and
-   post each receipt voucher through ``vouchers.post`` (the series rows stay
-   locked from the first number to commit, so only what needs a number follows).
+   post each receipt voucher through ``vouchers.post``, its receipt and heads
+   written with it (the series rows stay locked from the first number to
+   commit, so only what needs a number follows).
 
 The hot path reads rows, not ORM objects, and runs Core statements built and
-compiled once (``ledger.db.Prepared``); the instrument and receipts are still
-returned as ORM objects (``ledger.db.insert_row``).
+compiled once (``ledger.driver.Prepared``), grouped so that a single-bill
+payment is four round trips and the commit (``ledger.driver.execute_together``):
+the locks with the heads and the key (2–3), the writes with the numbers (5),
+the voucher's slot query, and its lines and header with the receipt, its heads
+and the audit row. The instrument and receipts are still returned as ORM
+objects (``ledger.db.attach_inserted``).
 
 Lock order everywhere in rasid: bills by id, then the receipt series, then the
 voucher series (taken by the ledger), so writers queue instead of deadlocking.
@@ -49,10 +55,10 @@ from collection.receipts.models import (
 from collection.service_master import (
     INSTRUMENT_TYPES, Service, ServiceGatewayAccount, ServiceHoldingAccount, gateway_key, instrument_types,
 )
-from ledger.db import expire_loaded, insert_row
-from ledger.driver import Prepared
+from ledger.db import attach_inserted, expire_loaded, row_insert
+from ledger.driver import Prepared, execute_together
 from ledger.errors import Conflict, NotFound, ValidationError
-from ledger.journal import LineDraft, PostedVoucher
+from ledger.journal import Along, LineDraft, PostedVoucher
 from ledger.models import Department, Function, Functionary, Fund, FundSource, GlAccount
 from ledger.periods import fy_code
 from vouchers import posting
@@ -114,27 +120,24 @@ def collect(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, 
     today = today or calendar.today()
     receipt_date = payment.receipt_date or today
     _check_request(payment, receipt_date, today)
-
-    bills = _lock_bills(session, tenant_id, payment.bills, payment.instrument)
-
     digest = request_digest(tenant_id, payment)
-    if payment.idempotency_key:
-        earlier = replay(session, tenant_id, actor.name, payment.idempotency_key, digest)
-        if earlier is not None:
-            return earlier
 
-    heads = _heads(session, [bill.id for bill in bills])
+    bills, heads, earlier = _lock_bills(session, tenant_id, payment, actor.name)
+    if earlier:
+        return _replay(session, payment.idempotency_key, digest, earlier)
     plans = [_plan(n, bill, heads[bill.id], item, payment.instrument.type, receipt_date)
              for n, (bill, item) in enumerate(zip(bills, payment.bills))]
 
-    instrument, bank_glcode = _store_instrument(session, tenant_id, payment, actor, digest, bills)
-    _hold(session, plans)
-    receipts = [_make_receipt(session, plan, payment, instrument, bank_glcode, actor, receipt_date)
-                for plan in plans]
-    audit.record(session, actor, "payment.collect", tenant_id=tenant_id, entity_type="instrument",
-                 entity_id=str(instrument.id), after={
-                     "type": instrument.instrument_type, "amount_paise": instrument.amount_paise,
-                     "receipts": [r.number for r in receipts]})
+    instrument, bank_glcode, seqs = _hold_and_number(session, tenant_id, payment, actor, digest, plans,
+                                                     fy_code(receipt_date))
+    numbers = [receipt_number(plan.bill, seq, receipt_date) for plan, seq in zip(plans, seqs)]
+    record = audit.entry(session, actor, "payment.collect", tenant_id=tenant_id, entity_type="instrument",
+                         entity_id=str(instrument.id), after={
+                             "type": instrument.instrument_type, "amount_paise": instrument.amount_paise,
+                             "receipts": numbers})
+    receipts = [_make_receipt(session, plan, payment, instrument, bank_glcode, actor, receipt_date, seq, number,
+                              with_it=[record] if n == len(plans) - 1 else [])
+                for n, (plan, seq, number) in enumerate(zip(plans, seqs, numbers))]
     return Payment(instrument, receipts)
 
 
@@ -153,8 +156,11 @@ def replay(session: Session, tenant_id: str, collector: str, key: str, digest: s
     """The payment ``collector`` made earlier under ``key``, if any; a different request under it
     is refused. Keys belong to their collector: nobody replays another cashier's payment."""
     found = _BY_KEY.rows(session.connection(), {"tenant": tenant_id, "collector": collector, "key": key})
-    if not found:
-        return None
+    return _replay(session, key, digest, found) if found else None
+
+
+def _replay(session: Session, key: str, digest: str, found: list[tuple]) -> Payment:
+    """The earlier payment ``found`` under ``key`` (its instrument's id and request digest)."""
     [(instrument_id, earlier_digest)] = found
     if earlier_digest != digest:
         raise Conflict(f"idempotency key {key!r} was already used for a different payment",
@@ -283,31 +289,54 @@ _LOCKED_BILL = (
 )
 
 
-def _bill_query(tenant_id: str, where: str, item: BillPayment) -> tuple:
-    """The query for the bill versions an item names (all of them: the caller tells stale from
-    missing), its parameters, and the bill's name for messages."""
+class _Reference(NamedTuple):
+    """How an item names its bill: by id, or by reference number with or without the consumer
+    code and the service (one query shape each, built and compiled once)."""
+
+    by_id: bool
+    by_consumer: bool = False
+    by_service: bool = False
+
+    def conditions(self) -> list:
+        """The WHERE of the bill versions it names (services joined for ``by_service``)."""
+        conditions = [_b.tenant_id == bindparam("tenant")]
+        if self.by_id:
+            return conditions + [_b.id == bindparam("bill")]
+        conditions.append(_b.ref_no == bindparam("ref_no"))
+        if self.by_consumer:
+            conditions.append(_b.consumer_code == bindparam("consumer"))
+        if self.by_service:
+            conditions.append(_s.code == bindparam("service"))
+        return conditions
+
+
+def _bill_query(tenant_id: str, where: str, item: BillPayment) -> tuple[_Reference, dict, str]:
+    """How an item names its bill, the parameters of that reference, and the bill's name for
+    messages."""
     if item.bill_id is not None:
-        return _bills_named(True, False, False), {"tenant": tenant_id, "bill": item.bill_id}, f"bill {item.bill_id}"
+        return _Reference(True), {"tenant": tenant_id, "bill": item.bill_id}, f"bill {item.bill_id}"
     if not item.ref_no:
         raise PaymentRefused(f"{where}: name the bill by id or by reference number", code="BILL_REFERENCE_MISSING",
                              field=where)
-    query = _bills_named(False, bool(item.consumer_code), bool(item.service))
+    reference = _Reference(False, bool(item.consumer_code), bool(item.service))
     params = {"tenant": tenant_id, "ref_no": item.ref_no, "consumer": item.consumer_code, "service": item.service}
-    return query, params, f"bill {item.ref_no!r}" + (f" of {item.consumer_code!r}" if item.consumer_code else "")
+    return reference, params, f"bill {item.ref_no!r}" + (f" of {item.consumer_code!r}" if item.consumer_code else "")
 
 
 @functools.cache
-def _bills_named(by_id: bool, by_consumer: bool, by_service: bool):
-    """Built once per shape of reference, so SQLAlchemy keys and compiles it once."""
-    query = _LOCKED_BILL.where(_b.tenant_id == bindparam("tenant"))
-    if by_id:
-        return query.where(_b.id == bindparam("bill"))
-    query = query.where(_b.ref_no == bindparam("ref_no"))
-    if by_consumer:
-        query = query.where(_b.consumer_code == bindparam("consumer"))
-    if by_service:
-        query = query.where(_s.code == bindparam("service"))
-    return query
+def _bills_named(reference: _Reference):
+    """Every version of the bill ``reference`` names (the caller tells stale from missing)."""
+    return _LOCKED_BILL.where(*reference.conditions())
+
+
+@functools.cache
+def _heads_named(reference: _Reference) -> Prepared:
+    """The heads of the active bill ``reference`` names: read right after its lock, in the same
+    round trip."""
+    bills = select(_b.id).where(_b.status == "active", *reference.conditions())
+    if reference.by_service:
+        bills = bills.join(Service.__table__, _s.id == _b.service_id)
+    return Prepared(_HEADS.where(_a.bill_id.in_(bills)).order_by(_a.bill_id, _a.line_no))
 
 
 @functools.cache
@@ -357,38 +386,59 @@ def _pick_bill(rows: Sequence[LockedBill], where: str, label: str, item: BillPay
     return bill
 
 
-def _bills(session: Session, query, params: dict, instrument: InstrumentIn) -> list[LockedBill]:
-    rows = _prepared(query).rows(session.connection(), {
-        **params, "instrument": instrument.type, "gateway": _gateway(instrument.type, instrument.gateway)})
-    return [LockedBill(*row) for row in rows]
+def _holding_params(instrument: InstrumentIn) -> dict:
+    """The parameters of ``_holding_of`` in the bill queries."""
+    return {"instrument": instrument.type, "gateway": _gateway(instrument.type, instrument.gateway)}
 
 
-def _lock_bills(session: Session, tenant_id: str, items: Sequence[BillPayment],
-                instrument: InstrumentIn) -> list[LockedBill]:
-    """Find the bills of a payment and lock them (``FOR UPDATE OF bills``) in id order.
+def _lock_bills(session: Session, tenant_id: str, payment: PaymentIn,
+                collector: str) -> tuple[list[LockedBill], dict[int, list[BillHead]], list[tuple]]:
+    """Find the bills of a payment, lock them (``FOR UPDATE OF bills``) in id order and read their
+    heads; with an idempotency key, also find the payment ``collector`` made under it (rows of
+    ``_BY_KEY``, none if none).
 
-    A single bill is found and locked in one statement. Several are first found
-    without locks, then locked together ordered by id, so two payments sharing
-    bills queue instead of deadlocking; they are checked again under the lock.
+    One round trip for a single bill. Its statements run in order, so the heads
+    and the key are read after the lock is granted, and see what a payment that
+    held it committed. Several bills are first found without locks, then locked
+    together ordered by id, so two payments sharing bills queue instead of
+    deadlocking; they are checked again under the lock.
     """
+    connection = session.connection()
+    items = payment.bills
     if len(items) == 1:
-        query, params, label = _bill_query(tenant_id, "bills[0]", items[0])
-        rows = _bills(session, _locking(query), params, instrument)
-        return [_pick_bill(rows, "bills[0]", label, items[0], tenant_id)]
-    found = []
-    for n, item in enumerate(items):
-        query, params, label = _bill_query(tenant_id, f"bills[{n}]", item)
-        found.append(_pick_bill(_bills(session, query, params, instrument), f"bills[{n}]", label, item,
-                                tenant_id).id)
-    seen: dict[int, int] = {}
-    for n, bill_id in enumerate(found):
-        if bill_id in seen:
-            raise PaymentRefused(f"bills[{n}] is the same bill as bills[{seen[bill_id]}]; pay it once",
-                                 code="BILL_REPEATED", field=f"bills[{n}]")
-        seen[bill_id] = n
-    locked = {bill.id: bill
-              for bill in _bills(session, _lock_by_ids(len(found)), _bill_params(found), instrument)}
-    return [locked[bill_id] for bill_id in found]
+        reference, params, label = _bill_query(tenant_id, "bills[0]", items[0])
+        lock, heads = _prepared(_locking(_bills_named(reference))), _heads_named(reference)
+        params.update(_holding_params(payment.instrument))
+    else:
+        found = []
+        for n, item in enumerate(items):
+            reference, params, label = _bill_query(tenant_id, f"bills[{n}]", item)
+            rows = _prepared(_bills_named(reference)).rows(connection, {**params, **_holding_params(payment.instrument)})
+            found.append(_pick_bill([LockedBill(*row) for row in rows], f"bills[{n}]", label, item, tenant_id).id)
+        seen: dict[int, int] = {}
+        for n, bill_id in enumerate(found):
+            if bill_id in seen:
+                raise PaymentRefused(f"bills[{n}] is the same bill as bills[{seen[bill_id]}]; pay it once",
+                                     code="BILL_REPEATED", field=f"bills[{n}]")
+            seen[bill_id] = n
+        lock, heads = _prepared(_lock_by_ids(len(found))), _heads_of(len(found))
+        params = {**_bill_params(found), **_holding_params(payment.instrument)}
+    statements = [lock.bound(connection, params), heads.bound(connection, params)]
+    if payment.idempotency_key:
+        statements.append(_BY_KEY.bound(connection, {"tenant": tenant_id, "collector": collector,
+                                                     "key": payment.idempotency_key}))
+    rows = execute_together(connection, statements)
+    locked = [LockedBill(*row) for row in lock.loaded(connection, rows[0])]
+    if len(items) == 1:
+        bills = [_pick_bill(locked, "bills[0]", label, items[0], tenant_id)]
+    else:
+        by_id = {bill.id: bill for bill in locked}
+        bills = [by_id[bill_id] for bill_id in found]
+    heads_of: dict[int, list[BillHead]] = {bill.id: [] for bill in bills}
+    for bill_id, *row in heads.loaded(connection, rows[1]):
+        if bill_id in heads_of:
+            heads_of[bill_id].append(BillHead(*row))
+    return bills, heads_of, rows[2] if payment.idempotency_key else []
 
 
 class BillHead(NamedTuple):
@@ -470,29 +520,57 @@ def _head(account: BillHead) -> Head:
 
 
 _a = BillAccount.__table__.c
+#: A bill head as ``BillHead``, after its bill's id.
+_HEADS = (select(_a.bill_id, _a.id, _a.line_no, _a.order, _a.gl_account_id, _a.glcode, Function.code,
+                 _a.description, _a.purpose, _a.cr_paise, _a.dr_paise, _a.paid_paise)
+          .join(Function, Function.id == _a.function_id))
 
 
 @functools.lru_cache(maxsize=32)
 def _heads_of(n: int) -> Prepared:
-    return Prepared(select(_a.bill_id, _a.id, _a.line_no, _a.order, _a.gl_account_id, _a.glcode, Function.code,
-                           _a.description, _a.purpose, _a.cr_paise, _a.dr_paise, _a.paid_paise)
-                    .join(Function, Function.id == _a.function_id)
-                    .where(_a.bill_id.in_(_bill_ids(n)))
-                    .order_by(_a.bill_id, _a.line_no))
-
-
-def _heads(session: Session, bill_ids: Sequence[int]) -> dict[int, list[BillHead]]:
-    heads: dict[int, list[BillHead]] = {bill_id: [] for bill_id in bill_ids}
-    for bill_id, *row in _heads_of(len(bill_ids)).rows(session.connection(), _bill_params(bill_ids)):
-        heads[bill_id].append(BillHead(*row))
-    return heads
+    return Prepared(_HEADS.where(_a.bill_id.in_(_bill_ids(n))).order_by(_a.bill_id, _a.line_no))
 
 
 # -- writes -------------------------------------------------------------------------------------
 
-def _store_instrument(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor,
-                      digest: str, bills: Sequence[LockedBill]) -> tuple[Instrument, str | None]:
-    """Write the payment's instrument; for a bank challan also return its bank account's GL code."""
+def _hold_and_number(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor, digest: str,
+                     plans: Sequence[_Plan], fy: str) -> tuple[Instrument, str | None, list[int]]:
+    """Write the instrument, advance the heads' paid amounts and the bills' live-receipt counts,
+    and take the receipt numbers, one per bill: one round trip.
+
+    The numbers come last: from the first number drawn until commit the
+    tenant's receipt series row stays locked, and every payment of the tenant
+    queues on it. Also returns a bank challan's bank account's GL code.
+    """
+    connection = session.connection()
+    instrument, bank_glcode = _instrument(session, tenant_id, payment, actor, digest, [plan.bill for plan in plans])
+    statements = [row_insert(connection, instrument).bound()]
+    paid = {share.key: share.cr_paise + share.dr_paise for plan in plans for share in plan.split.shares}
+    if paid:
+        statements.append(_add_paid(len(paid)).bound(connection, _paid_params(paid)))
+    statements.append(_hold_bills(len(plans)).bound(connection, _bill_params([plan.bill.id for plan in plans])))
+    statements += [_NEXT_SEQ.bound(connection, {"tenant": tenant_id, "fy": fy})] * len(plans)
+    try:
+        rows = execute_together(connection, statements)
+    except IntegrityError as exc:
+        if exc.statement != statements[0][0] or "idempotency_key" not in str(exc.orig):
+            raise
+        # Only reachable when a concurrent payment with the same key but other bills committed
+        # first (the same bills would have queued on their locks and replayed above).
+        raise Conflict(f"a concurrent payment used the idempotency key {payment.idempotency_key!r}",
+                       code="IDEMPOTENCY_KEY_REUSED", field="idempotency_key") from None
+    [(key,)] = rows[0]
+    attach_inserted(session, instrument, key)
+    expire_loaded(session, Bill, BillAccount)
+    taken = rows[-len(plans):]
+    if not taken[0]:  # the first receipt of the year: start the series
+        return instrument, bank_glcode, [next_receipt_seq(session, tenant_id, fy) for _ in plans]
+    return instrument, bank_glcode, [seq for [(seq,)] in taken]
+
+
+def _instrument(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor,
+                digest: str, bills: Sequence[LockedBill]) -> tuple[Instrument, str | None]:
+    """The payment's instrument, to insert; for a bank challan also its bank account's GL code."""
     given = payment.instrument
     bank_account_id = bank_glcode = None
     if given.bank_account:
@@ -519,15 +597,6 @@ def _store_instrument(session: Session, tenant_id: str, payment: PaymentIn, acto
         transaction_reference=given.transaction_reference, gateway=given.gateway,
         bank_account_id=bank_account_id, idempotency_key=payment.idempotency_key,
         request_digest=digest, collected_by=actor.name, created_at=utcnow())
-    try:
-        insert_row(session, instrument)
-    except IntegrityError as exc:
-        if "idempotency_key" not in str(exc.orig):
-            raise
-        # Only reachable when a concurrent payment with the same key but other bills committed
-        # first (the same bills would have queued on their locks and replayed above).
-        raise Conflict(f"a concurrent payment used the idempotency key {payment.idempotency_key!r}",
-                       code="IDEMPOTENCY_KEY_REUSED", field="idempotency_key") from None
     return instrument, bank_glcode
 
 
@@ -552,13 +621,18 @@ def _hold_bills(n: int) -> Prepared:
                     .values(live_receipts=_b.live_receipts + 1))
 
 
+def receipt_number(bill: LockedBill, seq: int, receipt_date: dt.date) -> str:
+    """The receipt number ``seq`` of the tenant's series, in the format of the bill's service."""
+    return bill.receipt_number_format.format(fy=fy_code(receipt_date), seq=seq, mm=f"{receipt_date.month:02d}",
+                                             yyyy=f"{receipt_date.year:04d}", prefix=bill.service_code)
+
+
 def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument: Instrument,
-                  bank_glcode: str | None, actor: Actor, receipt_date: dt.date) -> Receipt:
+                  bank_glcode: str | None, actor: Actor, receipt_date: dt.date, seq: int, number: str,
+                  with_it: Sequence[tuple[str, list]]) -> Receipt:
+    """Write the receipt, its heads and (per service) its voucher, and the statements ``with_it``
+    after them: one round trip with the voucher's lines and header, after its slot query."""
     bill = plan.bill
-    fy = fy_code(receipt_date)
-    seq = next_receipt_seq(session, bill.tenant_id, fy)
-    number = bill.receipt_number_format.format(
-        fy=fy, seq=seq, mm=f"{receipt_date.month:02d}", yyyy=f"{receipt_date.year:04d}", prefix=bill.service_code)
     codes = BillCodes(bill.fund, bill.functionary, bill.department, bill.fund_source,
                       _holding(instrument.instrument_type, bill.holding_glcode, bank_glcode), bill.advance_glcode)
     by_id = {h.id: h for h in plan.heads}
@@ -575,7 +649,8 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
     workflow = bill.workflow == "submit-approve"
     now = utcnow()
     receipt = Receipt(
-        tenant_id=bill.tenant_id, number=number, financial_year=fy, seq=seq, receipt_date=receipt_date,
+        tenant_id=bill.tenant_id, number=number, financial_year=fy_code(receipt_date), seq=seq,
+        receipt_date=receipt_date,
         service_id=bill.service_id, bill_id=bill.id, bill_version=bill.version, bill_ref_no=bill.ref_no,
         consumer_code=bill.consumer_code, payer_name=payment.payer_name or bill.paid_by or bill.payee_name,
         payer_address=payment.payer_address or (None if payment.payer_name else bill.payee_address),
@@ -586,39 +661,46 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
         narration=payment.narration, manual_receipt_number=payment.manual_receipt_number,
         manual_receipt_date=payment.manual_receipt_date, print_count=0, created_at=now,
         hash=receipt_hash(bill.tenant_id, number, receipt_date, plan.amount, bill.id, bill.version, shares))
-    posted = None
-    if not workflow or bill.post_voucher_on == "creation":
-        posted = post_receipt_voucher(session, receipt, codes, shares, instrument.instrument_type, actor)
-    receipt.voucher_id = posted.id if posted else None
-    insert_row(session, receipt)
-    if shares:
-        params = {"receipt_id": receipt.id, "tenant_id": bill.tenant_id}
-        for i, share in enumerate(shares):
-            for name, value in zip(HeadShare._fields, share):
-                params[f"{name}_{i}"] = value
-        _insert_heads(len(shares)).rows(session.connection(), params)
+    connection = session.connection()
+
+    def written(voucher: PostedVoucher | None) -> list[tuple[str, list]]:
+        receipt.voucher_id = voucher.id if voucher else None
+        statements = [row_insert(connection, receipt).bound()]
+        if shares:
+            params = {"tenant_id": bill.tenant_id, "number": number}
+            for i, share in enumerate(shares):
+                for name, value in zip(HeadShare._fields, share):
+                    params[f"{name}_{i}"] = value
+            statements.append(_insert_heads(len(shares)).bound(connection, params))
+        return statements + list(with_it)
+
+    along = Along(written)
+    if (not workflow or bill.post_voucher_on == "creation") and post_receipt_voucher(
+            session, receipt, codes, shares, instrument.instrument_type, actor, along):
+        rows = along.rows
+    else:  # no voucher now (at approval, or nothing to post): the receipt goes on its own
+        rows = execute_together(connection, written(None))
+    [(key,)] = rows[0]
+    attach_inserted(session, receipt, key)
     return receipt
 
 
-def _hold(session: Session, plans: Sequence[_Plan]) -> None:
-    """Advance the heads' paid amounts and the bills' live-receipt counts.
-
-    Done before numbering: the receipt and voucher series rows stay locked from
-    the first number drawn until commit, and every payment of the tenant queues
-    on them, so what needs no number is written before.
-    """
-    paid = {share.key: share.cr_paise + share.dr_paise for plan in plans for share in plan.split.shares}
-    if paid:
-        _advance_paid(session, paid)
-    _hold_bills(len(plans)).rows(session.connection(), _bill_params([plan.bill.id for plan in plans]))
-    expire_loaded(session, Bill)
+def _paid_params(paid: dict[int, int]) -> dict:
+    params = {}
+    for i, (head, amount) in enumerate(paid.items()):
+        params[f"head_{i}"], params[f"add_{i}"] = head, amount
+    return params
 
 
 @functools.lru_cache(maxsize=64)  # one per number of heads a receipt has
 def _insert_heads(n: int) -> Prepared:
-    """A receipt's ``n`` heads in one multi-row INSERT."""
+    """A receipt's ``n`` heads in one multi-row INSERT. The receipt is found by its number, so
+    that its heads go in the same round trip as the receipt itself."""
+    receipt = (select(Receipt.id)
+               .where(Receipt.tenant_id == bindparam("tenant_id"), Receipt.number == bindparam("number"))
+               .scalar_subquery())
     return Prepared(insert(ReceiptHead.__table__).values([
-        {"receipt_id": bindparam("receipt_id"), "tenant_id": bindparam("tenant_id"),
+        {"receipt_id": receipt, "tenant_id": bindparam("tenant_id"),
          **{name: bindparam(f"{name}_{i}") for name in HeadShare._fields}} for i in range(n)]))
 
 
@@ -632,10 +714,7 @@ def _add_paid(n: int) -> Prepared:
 
 def _advance_paid(session: Session, paid: dict[int, int]) -> None:
     """Add each head's share to what it has been paid (+ for a collection, − to give it back)."""
-    params = {}
-    for i, (head, amount) in enumerate(paid.items()):
-        params[f"head_{i}"], params[f"add_{i}"] = head, amount
-    _add_paid(len(paid)).rows(session.connection(), params)
+    _add_paid(len(paid)).rows(session.connection(), _paid_params(paid))
     expire_loaded(session, BillAccount)
 
 
@@ -725,11 +804,13 @@ def _holding(instrument_type: str, service_holding: str | None, bank_glcode: str
 
 
 def post_receipt_voucher(session: Session, receipt: Receipt, codes: BillCodes, shares: Sequence,
-                         instrument_type: str, actor: Actor) -> PostedVoucher | None:
+                         instrument_type: str, actor: Actor, along: Along | None = None) -> PostedVoucher | None:
     """Dr the holding account (net), Dr rebates, Cr income heads and any advance: one voucher.
 
     ``shares`` are the receipt's heads (``HeadShare`` or stored ``ReceiptHead``
     rows) in line order; the holding line takes the first head's function.
+    ``along`` travels with the voucher (``ledger.journal.Along``); with nothing
+    to post it is not sent.
     """
     def line(glcode: str, function: str, debit: int = 0, credit: int = 0, narration: str | None = None):
         return LineDraft(glcode, codes.fund, function, codes.functionary, codes.department, codes.fund_source,
@@ -749,7 +830,7 @@ def post_receipt_voucher(session: Session, receipt: Receipt, codes: BillCodes, s
                           narration=share.description))
     return posting.post(session, receipt.tenant_id, RECEIPT.code, receipt.receipt_date, lines,
                         narration=f"Receipt {receipt.number}: {receipt.consumer_code} bill {receipt.bill_ref_no}",
-                        source_ref=f"receipt:{receipt.number}", created_by=actor.name[:100])
+                        source_ref=f"receipt:{receipt.number}", created_by=actor.name[:100], along=along)
 
 
 def receipt_hash(tenant_id: str, number: str, receipt_date: dt.date, amount: int, bill_id: int,

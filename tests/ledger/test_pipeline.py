@@ -1,14 +1,17 @@
 """Statements sent together (``execute_together``) behave as if sent one by one: their rows in
 order, the transaction begun by the first group, a refusal raised as SQLAlchemy's error with
-nothing after it applied."""
+nothing after it applied; and statements that travel with a posting (``Along``)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from ledger.models import Tenant
+import vouchers
 from ledger.driver import execute_together
+from ledger.journal import Along
+from ledger.models import Tenant, Voucher
+from tests.helpers import DAY, cash_receipt
 
 
 def _sql(connection, sql: str) -> str:
@@ -170,3 +173,44 @@ def test_the_least_used_statements_are_closed_beyond_the_limit(session, tenant, 
         sql = _sql(connection, f"SELECT {n} FROM tenants WHERE id = :1")
         assert execute_together(connection, [(sql, [tenant])]) == [[(n,)]]
     assert connection.scalar(count) <= 4  # the limit, and one still to close with the next group
+
+
+# -- statements that travel with a posting (ledger.journal.Along) -------------------------------
+
+def _voucher_number(connection, voucher) -> tuple[str, list]:
+    return _sql(connection, "SELECT number, total FROM vouchers WHERE id = :1"), [voucher.id]
+
+
+def test_statements_along_a_posting_run_after_it_and_return_their_rows(session, tenant):
+    connection = session.connection()
+    for expected in ("RV/2026-27/000001", "RV/2026-27/000002"):  # a new series, then the usual path
+        seen = []
+        along = Along(lambda voucher: seen.append(voucher.number) or [
+            _voucher_number(connection, voucher), _insert_tenant(connection, f"pb.{expected[-1]}")])
+        posted = vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(100_00), along=along)
+        assert posted.number == seen[0] == expected
+        assert along.rows == [[(expected, 100_00)], []]
+    session.commit()
+    assert session.get(Tenant, "pb.2") is not None
+
+
+def test_a_refused_statement_along_a_posting_is_the_databases_error_and_undoes_the_voucher(factory, tenant):
+    with factory() as session:
+        connection = session.connection()
+        vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(100_00))  # the series exists
+        along = Along(lambda voucher: [_insert_tenant(connection, tenant)])  # a duplicate key
+        with pytest.raises(IntegrityError) as raised:
+            vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(200_00), along=along)
+        assert "INSERT INTO tenants" in raised.value.statement
+        session.rollback()
+        assert session.scalar(select(func.count()).select_from(Voucher)) == 0
+
+
+def test_a_replayed_posting_still_sends_what_travels_with_it(session, tenant):
+    connection = session.connection()
+    first = vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(100_00), idempotency_key="k-1")
+    along = Along(lambda voucher: [_voucher_number(connection, voucher)])
+    again = vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(100_00), idempotency_key="k-1",
+                          along=along)
+    assert again.replayed and again.id == first.id
+    assert along.rows == [[(first.number, 100_00)]]
