@@ -11,7 +11,6 @@ import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
 
 from sqlalchemy import (
     BigInteger, Connection, Engine, Integer, MetaData, create_engine, event, insert, inspect, select,
@@ -108,34 +107,15 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-def insert_row(session: Session, obj) -> None:
-    """INSERT ``obj``'s row with one prepared statement and attach it to ``session`` as persistent.
+def row_insert(connection: Connection, obj) -> tuple[str, list]:
+    """The INSERT … RETURNING key of ``obj``'s row, a statement for ``ledger.driver.execute_together``
+    (then ``attach_inserted`` with the key it returned).
 
     For rows written once and not changed in the same transaction (a payment's
     instrument and receipts): the ORM's unit of work costs more Python than the
-    SQL. Unset columns take their scalar default (or NULL) on the object too, so
+    SQL. Unset columns take their scalar default (or NULL) on ``obj`` too, so
     nothing needs loading back but a server default.
     """
-    insert_ = row_insert(session.connection(), obj)
-    [(key,)] = insert_.statement.rows(insert_.connection, insert_.values)
-    attach_inserted(session, obj, key)
-
-
-class RowInsert(NamedTuple):
-    """``obj``'s INSERT … RETURNING its key, ready for ``Prepared.rows`` or, through ``bound()``,
-    for ``ledger.driver.execute_together``."""
-
-    statement: Prepared
-    connection: Connection
-    values: dict
-
-    def bound(self) -> tuple[str, list]:
-        return self.statement.bound(self.connection, self.values)
-
-
-def row_insert(connection: Connection, obj) -> RowInsert:
-    """The INSERT of ``obj``'s row (``insert_row``'s first half); unset columns take their
-    scalar defaults on ``obj`` too."""
     state = inspect(obj)
     table = state.mapper.local_table
     for attr in state.mapper.column_attrs:
@@ -148,7 +128,7 @@ def row_insert(connection: Connection, obj) -> RowInsert:
             setattr(obj, attr.key, None)
     values = {attr.columns[0].key: state.dict[attr.key] for attr in state.mapper.column_attrs
               if attr.key in state.dict}
-    return RowInsert(_inserting(table, tuple(values)), connection, values)
+    return _inserting(table, tuple(values)).bound(connection, values)
 
 
 def attach_inserted(session: Session, obj, key: int) -> None:

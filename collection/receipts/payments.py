@@ -544,7 +544,7 @@ def _hold_and_number(session: Session, tenant_id: str, payment: PaymentIn, actor
     """
     connection = session.connection()
     instrument, bank_glcode = _instrument(session, tenant_id, payment, actor, digest, [plan.bill for plan in plans])
-    statements = [row_insert(connection, instrument).bound()]
+    statements = [row_insert(connection, instrument)]
     paid = {share.key: share.cr_paise + share.dr_paise for plan in plans for share in plan.split.shares}
     if paid:
         statements.append(_add_paid(len(paid)).bound(connection, _paid_params(paid)))
@@ -665,7 +665,7 @@ def _make_receipt(session: Session, plan: _Plan, payment: PaymentIn, instrument:
 
     def written(voucher: PostedVoucher | None) -> list[tuple[str, list]]:
         receipt.voucher_id = voucher.id if voucher else None
-        statements = [row_insert(connection, receipt).bound()]
+        statements = [row_insert(connection, receipt)]
         if shares:
             params = {"tenant_id": bill.tenant_id, "number": number}
             for i, share in enumerate(shares):
