@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -549,7 +549,7 @@ def _hold_and_number(session: Session, tenant_id: str, payment: PaymentIn, actor
     if paid:
         statements.append(_add_paid(len(paid)).bound(connection, _paid_params(paid)))
     statements.append(_hold_bills(len(plans)).bound(connection, _bill_params([plan.bill.id for plan in plans])))
-    statements += [_NEXT_SEQ.bound(connection, {"tenant": tenant_id, "fy": fy})] * len(plans)
+    statements.append(_TAKE_SEQS.bound(connection, _take(len(plans), tenant_id, fy)))
     try:
         rows = execute_together(connection, statements)
     except IntegrityError as exc:
@@ -562,10 +562,10 @@ def _hold_and_number(session: Session, tenant_id: str, payment: PaymentIn, actor
     [(key,)] = rows[0]
     attach_inserted(session, instrument, key)
     expire_loaded(session, Bill, BillAccount)
-    taken = rows[-len(plans):]
-    if not taken[0]:  # the first receipt of the year: start the series
-        return instrument, bank_glcode, [next_receipt_seq(session, tenant_id, fy) for _ in plans]
-    return instrument, bank_glcode, [seq for [(seq,)] in taken]
+    if not rows[-1]:  # the first receipt of the year: start the series
+        return instrument, bank_glcode, next_receipt_seqs(session, tenant_id, fy, len(plans))
+    [(last,)] = rows[-1]
+    return instrument, bank_glcode, _numbers(last, len(plans))
 
 
 def _instrument(session: Session, tenant_id: str, payment: PaymentIn, actor: Actor,
@@ -730,31 +730,40 @@ def give_back(session: Session, bill: Bill, receipt: Receipt) -> None:
 
 
 _rs = ReceiptSeries.__table__.c
-_NEXT_SEQ = Prepared(update(ReceiptSeries.__table__)
-                     .where(_rs.tenant_id == bindparam("tenant"), _rs.financial_year == bindparam("fy"))
-                     .values(last_seq=_rs.last_seq + 1).returning(_rs.last_seq))
+_TAKE_SEQS = Prepared(update(ReceiptSeries.__table__)
+                      .where(_rs.tenant_id == bindparam("tenant"), _rs.financial_year == bindparam("fy"))
+                      .values(last_seq=_rs.last_seq + bindparam("count")).returning(_rs.last_seq))
+# Both databases take this form (SQLite since 3.24): a series started by a concurrent payment is
+# left alone, without an error that would abort the transaction.
+_START_SERIES = text("INSERT INTO receipt_series (tenant_id, financial_year, last_seq) "
+                     "VALUES (:tenant, :fy, 0) ON CONFLICT DO NOTHING")
 
 
-def next_receipt_seq(session: Session, tenant_id: str, fy: str) -> int:
-    """Take the next number of the tenant's receipt series for ``fy``.
+def _take(count: int, tenant_id: str, fy: str) -> dict:
+    """The parameters of ``_TAKE_SEQS``: ``count`` numbers of the tenant's series for ``fy``."""
+    return {"tenant": tenant_id, "fy": fy, "count": count}
+
+
+def _numbers(last: int, count: int) -> list[int]:
+    """The ``count`` numbers one ``_TAKE_SEQS`` took, up to ``last``."""
+    return list(range(last - count + 1, last + 1))
+
+
+def next_receipt_seqs(session: Session, tenant_id: str, fy: str, count: int = 1) -> list[int]:
+    """Take the next ``count`` numbers of the tenant's receipt series for ``fy``.
 
     One ``UPDATE … RETURNING`` both locks the series row until commit and
     advances it: concurrent payments queue on it, and a rolled-back payment
-    gives its number back, so the series stays gapless.
+    gives its numbers back, so the series stays gapless. The first receipt of
+    the year starts the series.
     """
     connection = session.connection()
-    series = {"tenant": tenant_id, "fy": fy}
-    taken = _NEXT_SEQ.rows(connection, series)
-    if not taken:  # the first receipt of the year starts the series
-        try:
-            with session.begin_nested():
-                connection.execute(insert(ReceiptSeries.__table__),
-                                   {"tenant_id": tenant_id, "financial_year": fy, "last_seq": 0})
-        except IntegrityError:  # another payment started it first; its lock decides who is next
-            pass
-        taken = _NEXT_SEQ.rows(connection, series)
-    [(seq,)] = taken
-    return seq
+    taken = _TAKE_SEQS.rows(connection, _take(count, tenant_id, fy))
+    if not taken:
+        connection.execute(_START_SERIES, {"tenant": tenant_id, "fy": fy})
+        taken = _TAKE_SEQS.rows(connection, _take(count, tenant_id, fy))
+    [(last,)] = taken
+    return _numbers(last, count)
 
 
 class BillCodes(NamedTuple):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from collection.bills.models import BillAccount
@@ -84,3 +85,32 @@ def test_concurrent_retries_with_one_idempotency_key_collect_once(factory, tenan
     assert not refusals and len(made) == CLIENTS
     assert sum(not p.replayed for p in made) == 1
     assert len({p.receipts[0].number for p in made}) == 1
+
+
+@pytest.mark.postgres_only
+def test_two_first_receipts_of_the_year_at_once_are_numbered_one_and_two(factory, tenant):
+    """The second payment finds no series row (the first one's is not committed), starts it too,
+    waits for the first to commit, and takes the next number instead of failing."""
+    with factory() as session:
+        submit_examples(session, tenant)
+    first = factory()
+    collect(first, tenant, cash((PT_2, 10_000_00)), CASHIER, today=DAY)  # holds the new series row
+    outcome: dict = {}
+
+    def second() -> None:
+        try:
+            with unit_of_work(factory) as session:
+                outcome["seqs"] = [r.seq for r in collect(session, tenant, cash((PT_1, 2_000_00)), CASHIER,
+                                                          today=DAY).receipts]
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcome["crash"] = exc
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(1.0)  # the second payment now waits on the first's series row
+    first.commit()
+    first.close()
+    thread.join(30)
+    assert outcome == {"seqs": [2]}
+    with factory() as session:
+        assert sorted(session.scalars(select(Receipt.seq))) == [1, 2]
