@@ -59,9 +59,10 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         return engine
     # Recycle instead of pre-pinging: a ping is one more round trip per transaction.
     kwargs.setdefault("pool_recycle", 1800)
-    # The hot paths' statements are prepared by ledger.driver; psycopg's own preparing
-    # would deallocate them all at every rollback.
-    kwargs.setdefault("connect_args", {}).setdefault("prepare_threshold", None)
+    if url.startswith("postgresql+psycopg://"):
+        # The hot paths' statements are prepared by ledger.driver; psycopg's own preparing
+        # would deallocate them all at every rollback.
+        kwargs.setdefault("connect_args", {}).setdefault("prepare_threshold", None)
     return create_engine(url, **kwargs)
 
 

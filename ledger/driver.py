@@ -115,10 +115,15 @@ def execute_together(connection: Connection, statements: Sequence[tuple[str, Seq
     """Run ``statements`` – (driver SQL with numbered placeholders, values) pairs – in order
     in ``connection``'s transaction; return the rows of each (``[]`` when it returns none).
 
-    A refusal by the database is raised as SQLAlchemy's exception for it, whose
-    ``statement`` is the refused one; the statements after it have no effect,
-    those before it stay in the (now failed) transaction, which the caller rolls back.
+    A refusal by the database (or a value the driver cannot send) is raised as
+    SQLAlchemy's exception for it, whose ``statement`` is the refused one; the
+    statements after it have no effect, those before it stay in the (now failed)
+    transaction, which the caller rolls back. A connection outside a transaction
+    begins one first, as SQLAlchemy's own ``execute`` would; on a connection in
+    autocommit mode each group is a transaction of its own.
     """
+    if not connection.in_transaction():
+        connection.begin()
     driver = connection.connection.driver_connection
     if connection.dialect.name != "postgresql":
         cursor = driver.cursor()
@@ -140,16 +145,22 @@ def execute_together(connection: Connection, statements: Sequence[tuple[str, Seq
         raise as_sqlalchemy_error(connection, refused.error, sql, values) from None
     except connection.dialect.loaded_dbapi.Error as exc:
         raise as_sqlalchemy_error(connection, exc, None, None) from None
+    except BaseException:
+        if driver.closed:  # interrupted half-way: the pipe closed it; SQLAlchemy must know
+            connection.invalidate()
+        raise
 
 
 def as_sqlalchemy_error(connection: Connection, exc: Exception, sql: str | None,
                         values: Sequence | None) -> DBAPIError:
-    """The driver's ``exc`` as SQLAlchemy would raise it. A lost connection is invalidated, as
-    SQLAlchemy does for its own statements, so that the pool opens a new one instead of
-    handing the dead one out again."""
+    """The driver's ``exc`` as SQLAlchemy would raise it. A lost connection is invalidated and
+    the pool's other connections are dropped, as SQLAlchemy does on a disconnect of its own
+    statements (the server may have gone away for all of them), so that the pool opens new
+    ones instead of handing dead ones out."""
     lost = connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
     if lost:
         connection.invalidate(exc)
+        connection.engine.dispose()
     return DBAPIError.instance(sql, values, exc, connection.dialect.loaded_dbapi.Error,
                                connection_invalidated=lost, dialect=connection.dialect)
 
@@ -187,14 +198,19 @@ class _Pipe:
         return self.driver
 
     def run(self, statements: Sequence[tuple[str, Sequence]]) -> list[list[tuple]]:
-        from psycopg import adapt, pq
+        from psycopg import adapt, errors, pq
 
         # Every value is adapted before anything is sent: one the driver cannot take fails
         # here, with nothing half-sent on the connection.
         sends = []
-        for sql, values in statements:
+        for index, (sql, values) in enumerate(statements):
             tx = adapt.Transformer(self)
-            params = tx.dump_sequence(values, [adapt.PyFormat.AUTO] * len(values))
+            try:
+                params = tx.dump_sequence(values, [adapt.PyFormat.AUTO] * len(values))
+            except errors.Error as exc:  # NUL in text, a type it has no dumper for …
+                raise _Refused(exc, index) from None
+            except OverflowError as exc:  # an int beyond BIGINT
+                raise _Refused(errors.DataError(str(exc)), index) from None
             sends.append((sql, params, tuple(tx.types), tx.formats))
         pgconn = self.driver.pgconn
         with self.driver.lock:
@@ -203,7 +219,7 @@ class _Pipe:
             pgconn.enter_pipeline_mode()
             try:
                 rows = self._send_and_fetch(sends)
-            except _Refused:
+            except _Refused:  # every result read: the connection is in step
                 pgconn.exit_pipeline_mode()
                 raise
             except BaseException:
@@ -227,17 +243,18 @@ class _Pipe:
         if not driver.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE:
             pgconn.send_query_params(_begin(driver), None)
             expect.append(None)
-        while self.to_close:
-            pgconn.send_close_prepared(self.to_close.pop())
+        while self.to_close:  # DEALLOCATE, not a protocol-level Close: that needs libpq 17
+            pgconn.send_query_params(b"DEALLOCATE " + self.to_close.pop(), None)
             expect.append(None)
+        preparing: dict[tuple, bytes] = {}  # prepared earlier in this group
         for index, (sql, params, types, formats) in enumerate(sends):
             key = (sql, types)
-            name = self.names.get(key)
+            name = self.names.get(key) or preparing.get(key)
             if name is None:
-                name = b"rasid_%d" % next(self.numbers)
+                name = preparing[key] = b"rasid_%d" % next(self.numbers)
                 pgconn.send_prepare(name, sql.encode(), param_types=types)
                 expect.append((key, name, index))
-            else:
+            elif key in self.names:
                 self.names.move_to_end(key)
             pgconn.send_query_prepared(name, params, param_formats=formats)
             expect.append(index)
@@ -265,7 +282,9 @@ class _Pipe:
             raise errors.InternalError(f"pipeline out of step: {pq.ExecStatus(sync.status).name} at its end")
         if refused is not None:
             if isinstance(refused.error, errors.InvalidSqlStatementName):
-                self.names.clear()  # deallocated behind our back (DISCARD ALL): prepare again next time
+                # Deallocated behind our back (DISCARD ALL): start again from a known state.
+                self.names.clear()
+                self.to_close = [b"ALL"]
             raise refused
         return rows
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.pool import NullPool
 
 import vouchers
+from ledger.db import make_engine, unit_of_work
 from ledger.driver import execute_together
+from ledger.errors import LedgerError
 from ledger.journal import Along
 from ledger.models import Tenant, Voucher
 from tests.helpers import DAY, cash_receipt
@@ -131,13 +134,14 @@ def test_prepared_statements_outlive_rollbacks_and_savepoints(factory, tenant):
         with factory() as session:
             connection = session.connection()
             execute_together(connection, [_insert_tenant(connection, "pb.undone")])
-            with session.begin_nested():
-                connection.exec_driver_sql("SELECT 1")
+            with session.begin_nested():  # SAVEPOINT is sent when the session hands out its connection
+                session.connection().exec_driver_sql("SELECT 1")
             try:
                 with session.begin_nested():
-                    execute_together(connection, [_insert_tenant(connection, tenant)])
+                    execute_together(session.connection(), [_insert_tenant(connection, tenant)])
             except IntegrityError:
                 pass
+            execute_together(connection, [_insert_tenant(connection, "pb.after-savepoint")])
             session.rollback()
     with factory() as session:
         connection = session.connection()
@@ -214,3 +218,90 @@ def test_a_replayed_posting_still_sends_what_travels_with_it(session, tenant):
                           along=along)
     assert again.replayed and again.id == first.id
     assert along.rows == [[(first.number, 100_00)]]
+
+
+def test_a_core_connection_not_yet_begun_is_begun_as_sqlalchemy_would(engine, tenant):
+    with engine.connect() as connection:
+        execute_together(connection, [_insert_tenant(connection, "pb.core")])
+        connection.commit()
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT name FROM tenants WHERE id = 'pb.core'")) == "ULB pb.core"
+
+
+@pytest.mark.postgres_only
+def test_a_new_statement_twice_in_one_group_is_prepared_once(session, tenant):
+    connection = session.connection()
+    count = text("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'rasid%'")
+    before = connection.scalar(count)
+    sql = _sql(connection, "SELECT id FROM tenants WHERE id = :1 AND length(name) > 1")
+    assert execute_together(connection, [(sql, [tenant]), (sql, ["pb.none"])]) == [[(tenant,)], []]
+    assert connection.scalar(count) == before + 1
+
+
+@pytest.mark.postgres_only
+def test_values_the_driver_cannot_send_are_refused_with_their_statement(session, tenant):
+    connection = session.connection()
+    sql, values = _insert_tenant(connection, "pb.nul")
+    with pytest.raises(DBAPIError) as raised:
+        execute_together(connection, [(sql, ["pb.nul", "a\x00b", True])])
+    assert raised.value.statement == sql
+    big = _sql(connection, "SELECT id FROM tenants WHERE length(id) = :1")
+    with pytest.raises(DBAPIError) as raised:
+        execute_together(connection, [(big, [2 ** 63])])
+    assert raised.value.statement == big
+
+
+@pytest.mark.postgres_only
+def test_a_voucher_with_a_nul_in_its_text_is_a_ledger_refusal(session, tenant):
+    with pytest.raises(LedgerError) as raised:
+        vouchers.post(session, tenant, "RECEIPT", DAY, cash_receipt(100_00), narration="a\x00b")
+    assert raised.value.code == "LEDGER_REFUSED"
+
+
+@pytest.mark.postgres_only
+def test_an_interruption_half_way_reaches_the_caller_and_the_pool_recovers(factory, tenant, monkeypatch):
+    """Ctrl-C while a group's results are awaited: the caller sees the interruption, not an error
+    from rolling back a connection that can no longer be used; the next unit of work works."""
+    with pytest.raises(KeyboardInterrupt):
+        with unit_of_work(factory) as session:
+            connection = session.connection()
+            driver = connection.connection.driver_connection
+            waits = []
+
+            def wait(gen, *args, **kwargs):
+                waits.append(gen)
+                if len(waits) == 2:  # sent; now awaiting the results
+                    raise KeyboardInterrupt
+                return type(driver).wait(driver, gen, *args, **kwargs)
+
+            monkeypatch.setattr(driver, "wait", wait)
+            execute_together(connection, [_insert_tenant(connection, "pb.interrupted")])
+    monkeypatch.undo()
+    with unit_of_work(factory) as session:
+        execute_together(session.connection(), [_insert_tenant(session.connection(), "pb.next")])
+    with factory() as session:
+        assert session.get(Tenant, "pb.next") is not None and session.get(Tenant, "pb.interrupted") is None
+
+
+@pytest.mark.postgres_only
+def test_when_the_server_drops_every_connection_one_request_fails_not_one_per_connection(tenant, db_url):
+    engine = make_engine(db_url)
+    held = [engine.connect() for _ in range(3)]
+    pids = [c.exec_driver_sql("SELECT pg_backend_pid()").scalar() for c in held]
+    for c in held:
+        c.close()  # back to the pool, alive
+    admin = make_engine(db_url, poolclass=NullPool)
+    with admin.connect() as connection:
+        for pid in pids:
+            connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+    admin.dispose()
+    failures = 0
+    for n in range(3):
+        try:
+            with engine.connect() as connection:
+                execute_together(connection, [_insert_tenant(connection, f"pb.after-{n}")])
+                connection.commit()
+        except OperationalError:
+            failures += 1
+    engine.dispose()
+    assert failures == 1
