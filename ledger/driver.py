@@ -34,6 +34,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
+from ledger.errors import LedgerError
+
 _REQUIRED = object()  #: a parameter the caller must give
 
 
@@ -125,6 +127,7 @@ def execute_together(connection: Connection, statements: Sequence[tuple[str, Seq
     if not connection.in_transaction():
         connection.begin()
     driver = connection.connection.driver_connection
+    check_driver(connection.dialect)
     if connection.dialect.name != "postgresql":
         cursor = driver.cursor()
         rows = []
@@ -151,6 +154,14 @@ def execute_together(connection: Connection, statements: Sequence[tuple[str, Seq
         raise
 
 
+def check_driver(dialect) -> None:
+    """Refuse a database driver the hot paths do not speak."""
+    if (dialect.name, dialect.driver) not in {("postgresql", "psycopg"), ("sqlite", "pysqlite")}:
+        raise LedgerError(f"rasid runs on psycopg 3 (PostgreSQL) or sqlite3, not {dialect.name}+"
+                          f"{dialect.driver}: set RASID_DATABASE_URL accordingly",
+                          code="DATABASE_DRIVER_UNSUPPORTED")
+
+
 def as_sqlalchemy_error(connection: Connection, exc: Exception, sql: str | None,
                         values: Sequence | None) -> DBAPIError:
     """The driver's ``exc`` as SQLAlchemy would raise it. A lost connection is invalidated and
@@ -159,15 +170,18 @@ def as_sqlalchemy_error(connection: Connection, exc: Exception, sql: str | None,
     ones instead of handing dead ones out."""
     lost = connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
     if lost:
+        # What SQLAlchemy's own error handling does (Connection._handle_dbapi_exception): the
+        # pool recycles every connection opened before now at its next checkout.
+        connection.engine.pool._invalidate(connection.connection, exc)
         connection.invalidate(exc)
-        connection.engine.dispose()
     return DBAPIError.instance(sql, values, exc, connection.dialect.loaded_dbapi.Error,
                                connection_invalidated=lost, dialect=connection.dialect)
 
 
 # --------------------------------------------------------------------------- psycopg's pipeline
 
-#: Prepared statements kept per connection; beyond it the least recently used is closed.
+#: Prepared statements kept per connection; beyond it the least recently used are dropped
+#: at the start of the next transaction a group begins.
 MAX_PREPARED = 256
 
 
@@ -209,8 +223,8 @@ class _Pipe:
                 params = tx.dump_sequence(values, [adapt.PyFormat.AUTO] * len(values))
             except errors.Error as exc:  # NUL in text, a type it has no dumper for …
                 raise _Refused(exc, index) from None
-            except OverflowError as exc:  # an int beyond BIGINT
-                raise _Refused(errors.DataError(str(exc)), index) from None
+            except Exception as exc:  # an int beyond BIGINT (OverflowError, or struct.error in pure Python)
+                raise _Refused(errors.DataError(f"{type(exc).__name__}: {exc}"), index) from None
             sends.append((sql, params, tuple(tx.types), tx.formats))
         pgconn = self.driver.pgconn
         with self.driver.lock:
@@ -234,18 +248,31 @@ class _Pipe:
         return rows
 
     def _send_and_fetch(self, sends: list) -> list[list[tuple]]:
-        """Send the group (after a BEGIN if no transaction is open) and a Sync, then read every
-        result; the first error, once all are read, is raised as ``_Refused``."""
+        """Send the group and a Sync, then read every result; the first error, once all are
+        read, is raised as ``_Refused``.
+
+        A group that begins a transaction first drops the statements evicted from
+        ``names``, in a Sync of their own before the BEGIN, so that a failure there
+        (a name the server no longer knows) costs nothing but that name.
+        """
         from psycopg import adapt, errors, generators, pq
 
         driver, pgconn = self.driver, self.driver.pgconn
-        expect: list = []  # per result: None, a Prepare's (key, name, index), or a statement's index
-        if not driver.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE:
+        expect: list[tuple] = []  # what each result answers, in order
+        begins = not driver.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE
+        if self.to_close and pgconn.transaction_status == pq.TransactionStatus.IDLE:
+            for name in self.to_close:
+                if name != b"ALL" and _sends_close():
+                    pgconn.send_close_prepared(name)  # no error for a name the server does not know
+                else:
+                    pgconn.send_query_params(b"DEALLOCATE " + name, None)
+                expect.append(("close",))
+            self.to_close = []
+            pgconn.pipeline_sync()
+            expect.append(("sync",))
+        if begins:
             pgconn.send_query_params(_begin(driver), None)
-            expect.append(None)
-        while self.to_close:  # DEALLOCATE, not a protocol-level Close: that needs libpq 17
-            pgconn.send_query_params(b"DEALLOCATE " + self.to_close.pop(), None)
-            expect.append(None)
+            expect.append(("begin",))
         preparing: dict[tuple, bytes] = {}  # prepared earlier in this group
         for index, (sql, params, types, formats) in enumerate(sends):
             key = (sql, types)
@@ -253,33 +280,37 @@ class _Pipe:
             if name is None:
                 name = preparing[key] = b"rasid_%d" % next(self.numbers)
                 pgconn.send_prepare(name, sql.encode(), param_types=types)
-                expect.append((key, name, index))
+                expect.append(("prepare", index, key, name))
             elif key in self.names:
                 self.names.move_to_end(key)
             pgconn.send_query_prepared(name, params, param_formats=formats)
-            expect.append(index)
+            expect.append(("execute", index))
         pgconn.pipeline_sync()
+        expect.append(("sync",))
         driver.wait(generators.send(pgconn))
         rows: list[list[tuple]] = [[] for _ in sends]
         refused = None
         for item in expect:
             [result] = driver.wait(generators.fetch_many(pgconn))
-            status = result.status
-            if status == pq.ExecStatus.FATAL_ERROR:
+            status, kind = result.status, item[0]
+            if kind == "sync":
+                if status != pq.ExecStatus.PIPELINE_SYNC:
+                    raise errors.InternalError(f"pipeline out of step: {pq.ExecStatus(status).name} for a Sync")
+            elif kind == "close" or status == pq.ExecStatus.PIPELINE_ABORTED:
+                continue  # a dropped statement (done, or unknown to the server); skipped after an error
+            elif status == pq.ExecStatus.FATAL_ERROR:
                 if refused is None:
-                    index = item if isinstance(item, int) else item[2] if isinstance(item, tuple) else None
-                    refused = _Refused(errors.error_from_result(result, encoding=driver.info.encoding), index)
-            elif status == pq.ExecStatus.PIPELINE_ABORTED:  # skipped after an error
-                continue
-            elif isinstance(item, tuple):
-                self._prepared(*item[:2])
-            elif item is not None and status == pq.ExecStatus.TUPLES_OK:
+                    refused = _Refused(errors.error_from_result(result, encoding=driver.info.encoding),
+                                       item[1] if kind in ("prepare", "execute") else None)
+            elif kind == "prepare":
+                self._prepared(item[2], item[3])
+            elif kind == "execute" and status == pq.ExecStatus.TUPLES_OK:
                 tx = adapt.Transformer(self)
                 tx.set_pgresult(result)
-                rows[item] = tx.load_rows(0, result.ntuples, tuple)
-        [sync] = driver.wait(generators.fetch_many(pgconn))
-        if sync.status != pq.ExecStatus.PIPELINE_SYNC:
-            raise errors.InternalError(f"pipeline out of step: {pq.ExecStatus(sync.status).name} at its end")
+                try:
+                    rows[item[1]] = tx.load_rows(0, result.ntuples, tuple)
+                except errors.Error as exc:  # a value it cannot load ('infinity' as a date …)
+                    refused = refused or _Refused(exc, item[1])
         if refused is not None:
             if isinstance(refused.error, errors.InvalidSqlStatementName):
                 # Deallocated behind our back (DISCARD ALL): start again from a known state.
@@ -292,6 +323,15 @@ class _Pipe:
         self.names[key] = name
         if len(self.names) > MAX_PREPARED:
             self.to_close.append(self.names.popitem(last=False)[1])
+
+
+def _sends_close() -> bool:
+    """Whether libpq sends a protocol-level Close (libpq 17 and later; psycopg 3.2 and later tell)."""
+    try:
+        from psycopg import capabilities
+    except ImportError:  # psycopg 3.1
+        return False
+    return capabilities.has_send_close_prepared()
 
 
 def _begin(driver) -> bytes:

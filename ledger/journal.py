@@ -35,7 +35,7 @@ from sqlalchemy import Connection, bindparam, literal, select, union_all
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from ledger.driver import execute_together
+from ledger.driver import check_driver, execute_together
 from ledger.errors import Conflict, LedgerError, NotFound
 from ledger.models import (
     Department, Function, Functionary, Fund, FundSource, GlAccount, Period, Voucher, VoucherSeries,
@@ -401,10 +401,7 @@ def _statements(dialect) -> _Statements:
     key = (dialect.name, dialect.driver)
     statements = _STATEMENTS.get(key)
     if statements is None:
-        if key not in {("postgresql", "psycopg"), ("sqlite", "pysqlite")}:
-            raise LedgerError(f"rasid posts through psycopg 3 (PostgreSQL) or sqlite3, not "
-                              f"{dialect.name}+{dialect.driver}: set RASID_DATABASE_URL accordingly",
-                              code="DATABASE_DRIVER_UNSUPPORTED")
+        check_driver(dialect)
         statements = _STATEMENTS[key] = _Statements(dialect)
     return statements
 

@@ -3,6 +3,8 @@ order, the transaction begun by the first group, a refusal raised as SQLAlchemy'
 nothing after it applied; and statements that travel with a posting (``Along``)."""
 from __future__ import annotations
 
+import gc
+
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -167,16 +169,18 @@ def test_after_statements_were_deallocated_the_next_transaction_prepares_them_ag
 
 
 @pytest.mark.postgres_only
-def test_the_least_used_statements_are_closed_beyond_the_limit(session, tenant, monkeypatch):
+def test_the_least_used_statements_are_dropped_beyond_the_limit(session, tenant, monkeypatch):
+    """Dropped when a later transaction begins (never inside one, where a failure would abort it)."""
     from ledger import driver
 
     monkeypatch.setattr(driver, "MAX_PREPARED", 3)
-    connection = session.connection()
     count = text("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'rasid%'")
     for n in range(8):
+        connection = session.connection()
         sql = _sql(connection, f"SELECT {n} FROM tenants WHERE id = :1")
         assert execute_together(connection, [(sql, [tenant])]) == [[(n,)]]
-    assert connection.scalar(count) <= 4  # the limit, and one still to close with the next group
+        session.commit()
+    assert session.connection().scalar(count) <= 4  # the limit, and one to drop at the next begin
 
 
 # -- statements that travel with a posting (ledger.journal.Along) -------------------------------
@@ -305,3 +309,76 @@ def test_when_the_server_drops_every_connection_one_request_fails_not_one_per_co
             failures += 1
     engine.dispose()
     assert failures == 1
+
+
+@pytest.mark.postgres_only
+def test_a_lost_connection_recycles_the_pool_without_opening_more_than_it_holds(db_url, tenant):
+    """As SQLAlchemy does on a disconnect: connections other requests hold are recycled when
+    they come back, not left open beside new ones (until a garbage collection finds them, which
+    in a long-running server may be long after: off here)."""
+    gc.disable()
+    try:
+        _lose_one_of_three(db_url)
+    finally:
+        gc.enable()
+
+
+def _lose_one_of_three(db_url) -> None:
+    engine = make_engine(db_url, pool_size=3, max_overflow=0, connect_args={"application_name": "rasid-pool"})
+    admin = make_engine(db_url, poolclass=NullPool)
+    open_ = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rasid-pool'")
+    held = [engine.connect() for _ in range(2)]
+    for connection in held:
+        connection.exec_driver_sql("SELECT 1")
+    victim = engine.connect()
+    pid = victim.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    victim.commit()
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+    with pytest.raises(OperationalError):
+        execute_together(victim, [("SELECT $1::int", [1])])
+    victim.close()
+    for connection in held:
+        connection.commit()
+        connection.close()
+    again = [engine.connect() for _ in range(3)]
+    for connection in again:
+        assert execute_together(connection, [("SELECT $1::int", [2])]) == [[(2,)]]
+    with admin.connect() as connection:
+        assert connection.scalar(open_) <= 3
+    for connection in again:
+        connection.close()
+    engine.dispose()
+    admin.dispose()
+
+
+@pytest.mark.postgres_only
+def test_a_value_the_driver_cannot_load_is_refused_and_the_connection_stays(factory, tenant):
+    with factory() as session:
+        connection = session.connection()
+        with pytest.raises(DBAPIError) as raised:
+            execute_together(connection, [("SELECT 'infinity'::date", []), ("SELECT $1::int", [1])])
+        assert not raised.value.connection_invalidated
+        session.rollback()
+        assert execute_together(session.connection(), [("SELECT $1::int", [3])]) == [[(3,)]]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("protocol_close", [True, False], ids=["Close", "DEALLOCATE"])
+def test_dropping_a_statement_the_server_no_longer_knows_fails_nothing(factory, tenant, monkeypatch,
+                                                                       protocol_close):
+    from ledger import driver
+
+    monkeypatch.setattr(driver, "MAX_PREPARED", 1)
+    monkeypatch.setattr(driver, "_sends_close", lambda: protocol_close)
+    with factory() as session:
+        connection = session.connection()
+        first = _sql(connection, "SELECT 1 FROM tenants WHERE id = :1")
+        execute_together(connection, [(first, [tenant])])
+        name = session.connection().scalar(text("SELECT name FROM pg_prepared_statements WHERE name LIKE 'rasid%'"))
+        execute_together(connection, [(_sql(connection, "SELECT 2 FROM tenants WHERE id = :1"), [tenant])])
+        session.commit()  # the first is now to be dropped, at the next transaction's start
+        session.connection().exec_driver_sql(f"DEALLOCATE {name}")  # … but the server has lost it already
+        session.commit()
+        assert execute_together(session.connection(), [(first, [tenant])]) == [[(1,)]]
+        session.commit()
