@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 
-from ledger.driver import Prepared
+from ledger.driver import Prepared, watch_rollbacks
 
 DEFAULT_DATABASE_URL = "sqlite:///rasid.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -59,11 +59,10 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         return engine
     # Recycle instead of pre-pinging: a ping is one more round trip per transaction.
     kwargs.setdefault("pool_recycle", 1800)
-    if url.startswith("postgresql+psycopg://"):
-        # The hot paths' statements are prepared by ledger.driver; psycopg's own preparing
-        # would deallocate them all at every rollback.
-        kwargs.setdefault("connect_args", {}).setdefault("prepare_threshold", None)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.driver == "psycopg":
+        watch_rollbacks(engine)  # psycopg deallocates ledger.driver's prepared statements then
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -16,10 +16,12 @@ kind of machine two costs dominate them beside the statements' own work:
   them one by one. The statements are the same on both databases; only how
   they travel differs.
 
-On psycopg the statements are prepared once per connection by this module and
-psycopg's own automatic preparing is off (``make_engine``): psycopg answers
-every rollback by deallocating all of a connection's prepared statements, which
-would take this module's with them. Values are adapted with psycopg's adapters
+On psycopg the statements are prepared once per connection by this module,
+beside psycopg's own automatically prepared ones. psycopg answers a rollback
+(and a rollback to a savepoint) by deallocating every prepared statement of the
+connection, this module's too, so ``watch_rollbacks`` has the engine tell this
+module of each: the next group prepares its statements afresh and drops the
+old names (a no-op for those already gone). Values are adapted with psycopg's adapters
 (integers always as 64-bit ones, so that one prepared statement serves every
 value) and rows loaded with its loaders, as a cursor would.
 """
@@ -31,7 +33,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, event
 from sqlalchemy.exc import DBAPIError
 
 from ledger.errors import LedgerError
@@ -206,6 +208,12 @@ class _Pipe:
         self.names: OrderedDict[tuple[str, tuple[int, ...]], bytes] = OrderedDict()
         self.numbers = itertools.count(1)
         self.to_close: list[bytes] = []
+        self.rolled_back = False  #: psycopg may have deallocated them all since the last group
+
+    def forget(self) -> None:
+        """Prepare every statement afresh, and drop the old names when a transaction begins."""
+        self.to_close += self.names.values()
+        self.names.clear()
 
     @property
     def connection(self):  # with ``adapters``, what psycopg's Transformer takes as its context
@@ -258,11 +266,14 @@ class _Pipe:
         from psycopg import adapt, errors, generators, pq
 
         driver, pgconn = self.driver, self.driver.pgconn
+        if self.rolled_back:
+            self.rolled_back = False
+            self.forget()
         expect: list[tuple] = []  # what each result answers, in order
         begins = not driver.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE
         if self.to_close and pgconn.transaction_status == pq.TransactionStatus.IDLE:
             for name in self.to_close:
-                if name != b"ALL" and _sends_close():
+                if _sends_close():
                     pgconn.send_close_prepared(name)  # no error for a name the server does not know
                 else:
                     pgconn.send_query_params(b"DEALLOCATE " + name, None)
@@ -313,9 +324,7 @@ class _Pipe:
                     refused = refused or _Refused(exc, item[1])
         if refused is not None:
             if isinstance(refused.error, errors.InvalidSqlStatementName):
-                # Deallocated behind our back (DISCARD ALL): start again from a known state.
-                self.names.clear()
-                self.to_close = [b"ALL"]
+                self.forget()  # deallocated behind our back (DISCARD ALL, DDL through psycopg …)
             raise refused
         return rows
 
@@ -349,3 +358,26 @@ def _begin(driver) -> bytes:
 
 
 _PIPES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def watch_rollbacks(engine) -> None:
+    """Have ``engine`` tell this module of every rollback psycopg may answer by deallocating
+    the connection's prepared statements: a transaction's, a savepoint's, and the pool's
+    reset of a connection checked in."""
+
+    from psycopg.pq import TransactionStatus
+
+    def rolled_back(driver) -> None:
+        # Told before the rollback is sent; psycopg sends none (and keeps its statements)
+        # when no transaction is open, as at every check-in after a commit.
+        pipe = _PIPES.get(driver)
+        if pipe is not None and driver.pgconn.transaction_status != TransactionStatus.IDLE:
+            pipe.rolled_back = True
+
+    def on_rollback(connection, *_savepoint) -> None:
+        if not connection.invalidated:
+            rolled_back(connection.connection.driver_connection)
+
+    event.listen(engine, "rollback", on_rollback)
+    event.listen(engine, "rollback_savepoint", on_rollback)
+    event.listen(engine, "reset", lambda dbapi_connection, *_: rolled_back(dbapi_connection))
