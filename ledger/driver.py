@@ -28,6 +28,7 @@ value) and rows loaded with its loaders, as a cursor would.
 from __future__ import annotations
 
 import itertools
+import struct
 import weakref
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -231,7 +232,7 @@ class _Pipe:
                 params = tx.dump_sequence(values, [adapt.PyFormat.AUTO] * len(values))
             except errors.Error as exc:  # NUL in text, a type it has no dumper for …
                 raise _Refused(exc, index) from None
-            except Exception as exc:  # an int beyond BIGINT (OverflowError, or struct.error in pure Python)
+            except (OverflowError, struct.error) as exc:  # an int beyond BIGINT (struct.error: pure Python)
                 raise _Refused(errors.DataError(f"{type(exc).__name__}: {exc}"), index) from None
             sends.append((sql, params, tuple(tx.types), tx.formats))
         pgconn = self.driver.pgconn
@@ -249,7 +250,7 @@ class _Pipe:
                 # again. Closed, it is seen as lost and the pool opens a new one.
                 try:
                     pgconn.exit_pipeline_mode()
-                except Exception:
+                except errors.OperationalError:  # results still unread
                     pgconn.finish()
                 raise
             pgconn.exit_pipeline_mode()
